@@ -1,0 +1,76 @@
+"""``govopen_schema``: wires the catalogue schema into CKAN. Logic lives in
+validators.py, reclassify.py, helpers.py and indexing.py."""
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from typing import Any
+
+import yaml
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from . import helpers, indexing, validators
+
+HERE = os.path.dirname(__file__)
+
+
+class SchemaPlugin(p.SingletonPlugin):
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigDeclaration)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config_):
+        tk.add_template_directory(config_, "templates")
+
+    # IConfigDeclaration
+    def declare_config_options(self, declaration, key):
+        with open(os.path.join(HERE, "config_declaration.yaml"),
+                  encoding="utf-8") as fh:
+            declaration.load_dict(yaml.safe_load(fh))
+
+    # IValidators
+    def get_validators(self):
+        return validators.get_validators()
+
+    # ITemplateHelpers
+    def get_helpers(self):
+        return helpers.get_helpers()
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        return _facets(facets_dict)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return _facets(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        facets = _facets(facets_dict)
+        facets.pop("organization", None)
+        return facets
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return indexing.before_dataset_index(pkg_dict)
+
+
+FACET_ORDER = ("domain", "open_type", "organization", "res_format",
+               "update_frequency", "region_code", "tags")
+DROPPED_CORE_FACETS = ("license_id",)
+
+
+def _facets(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
+    out: "OrderedDict[str, Any]" = OrderedDict()
+    for name in FACET_ORDER:
+        out[name] = helpers.govopen_facet_title(name, facets_dict.get(name))
+    for name, title in facets_dict.items():
+        if name not in out and name not in DROPPED_CORE_FACETS:
+            out[name] = title
+    facets_dict.clear()
+    facets_dict.update(out)
+    return facets_dict
