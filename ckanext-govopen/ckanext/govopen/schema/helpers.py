@@ -56,6 +56,17 @@ def govopen_field_label(field_name: str, lang: Optional[str] = None) -> str:
     return labels.field_label(field_name, lang or _lang())
 
 
+def govopen_org_label(field_name: str, lang: Optional[str] = None) -> str:
+    return labels.field_label(field_name, lang or _lang(), section="fields",
+                              schema_file="organization.yaml")
+
+
+def govopen_org_choice_label(field_name: str, value: Any,
+                             lang: Optional[str] = None) -> str:
+    return labels.choice_label(field_name, value, lang or _lang(),
+                               section="fields", schema_file="organization.yaml")
+
+
 def govopen_region_name(code: Optional[str], full: bool = True) -> str:
     return regions.full_name(code) if full else regions.name(code)
 
@@ -150,6 +161,8 @@ def get_helpers() -> dict:
     return {
         "govopen_choice_label": govopen_choice_label,
         "govopen_field_label": govopen_field_label,
+        "govopen_org_label": govopen_org_label,
+        "govopen_org_choice_label": govopen_org_choice_label,
         "govopen_region_name": govopen_region_name,
         "govopen_facet_title": govopen_facet_title,
         "govopen_facet_label": govopen_facet_label,
