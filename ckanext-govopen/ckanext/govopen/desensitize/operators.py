@@ -1,0 +1,155 @@
+"""Vectorised operators (GUIDE §6.2) over polars Series.
+
+An operator is ``fn(series, params, ctx) -> Series | None``; ``None`` means
+"drop the column". They work on whole batches in polars' Rust kernels; only
+pseudonymisation calls into Python, once per distinct value in a batch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import polars as pl
+
+from .detectors import Detector
+from .pseudonym import Keyring
+from .text import normalize
+
+Operator = Callable[[pl.Series, dict, "OpContext"], "pl.Series | None"]
+
+
+@dataclass
+class OpContext:
+    column: str
+    type_name: str | None
+    detector: Detector | None
+    keyring: Keyring | None
+    seed: int = 0
+
+
+def _expr(s: pl.Series, expr: pl.Expr) -> pl.Series:
+    return s.to_frame("v").select(expr.alias(s.name)).to_series()
+
+
+def keep(s, params, ctx):
+    return s
+
+
+def suppress(s, params, ctx):
+    if params.get("mode", "drop") == "drop":
+        return None
+    return pl.Series(s.name, [params.get("value", "")] * len(s), dtype=pl.String)
+
+
+def replace(s, params, ctx):
+    value = params.get("value", "")
+    return _expr(s, pl.when(pl.col("v").is_null()).then(None).otherwise(pl.lit(value)))
+
+
+def mask(s, params, ctx):
+    """Display mask only (GUIDE §6.3); the plan linter flags it on direct IDs."""
+    p, q = int(params.get("keep_prefix", 0)), int(params.get("keep_suffix", 0))
+    ch = params.get("char", "*")
+    v = pl.col("v")
+    n = v.str.len_chars()
+    mid = (n - p - q).clip(lower_bound=0)
+    masked = pl.concat_str([v.str.slice(0, p),
+                            v.str.slice(p, mid).str.replace_all(".", ch, literal=False),
+                            pl.when(n > p + q).then(v.str.tail(q)).otherwise(pl.lit(""))])
+    short = v.str.replace_all(".", ch, literal=False)
+    return _expr(s, pl.when(n > p + q).then(masked).otherwise(short))
+
+
+def truncate(s, params, ctx):
+    n = int(params.get("length", 4))
+    if params.get("side", "left") == "right":
+        return _expr(s, pl.col("v").str.tail(n))
+    return _expr(s, pl.col("v").str.slice(0, n))
+
+
+_PROV = r"(?:[^省市]{2,7}?(?:省|自治区|特别行政区))?"
+_CITY = r"(?:[^市盟区县]{1,8}?(?:市|自治州|盟|地区))?"
+_COUNTY = r"[^区县旗市路街镇乡村号\d]{1,8}?(?:区|县|旗|市)"
+
+
+def _gen_address(level: str) -> pl.Expr:
+    v = pl.col("v").str.strip_chars()
+    county = v.str.extract(f"^({_PROV}{_CITY}{_COUNTY})", 1)
+    city = v.str.extract(f"^({_PROV}[^市盟区县]{{1,8}}?(?:市|自治州|盟|地区))", 1)
+    prov = v.str.extract(r"^([^省市]{2,7}?(?:省|自治区|特别行政区|市))", 1)
+    chain = {"county": [county, city, prov], "city": [city, prov], "province": [prov]}[level]
+    # Unparseable addresses become empty rather than leaking a street.
+    return pl.when(v.is_null()).then(None).otherwise(pl.coalesce(*chain, pl.lit("")))
+
+
+def generalize(s, params, ctx):
+    kind = params.get("kind", "date")
+    v = pl.col("v")
+    if kind == "address":
+        return _expr(s, _gen_address(params.get("level", "county")))
+    if kind == "date":
+        v = v.str.normalize("NFKC")
+        g = v.str.extract_groups(r"^\s*(?P<y>\d{4})\s*[-/年.]?\s*(?P<m>\d{1,2})?")
+        y, m = g.struct.field("y"), g.struct.field("m")
+        if params.get("level", "year") == "month":
+            return _expr(s, pl.when(m.is_null()).then(y)
+                         .otherwise(pl.concat_str([y, pl.lit("-"), m.str.zfill(2)])))
+        return _expr(s, y)
+    if kind in ("age", "number"):
+        w = float(params.get("width", 10))
+        x = v.str.strip_chars().cast(pl.Float64, strict=False)
+        lo = (x / w).floor() * w
+        fmt = lambda e: e.cast(pl.Int64).cast(pl.String) if float(w).is_integer() else e.cast(pl.String)
+        band = pl.concat_str([fmt(lo), pl.lit("-"), fmt(lo + w - (1 if kind == "age" else 0))])
+        top = params.get("top")
+        if top is not None:
+            band = pl.when(x >= float(top)).then(pl.lit(f"{top}+")).otherwise(band)
+        return _expr(s, pl.when(x.is_null()).then(None).otherwise(band))
+    raise ValueError(f"unknown generalize kind {kind!r}")
+
+
+def noise(s, params, ctx):
+    """Keyed, value-deterministic uniform noise: equal inputs get equal noise,
+    so averaging repeated values does not cancel it."""
+    scale = float(params.get("scale", 1.0))
+    digits = int(params.get("round", 2))
+    x = pl.col("v").str.strip_chars().cast(pl.Float64, strict=False)
+    u = (pl.col("v").hash(seed=ctx.seed) % 2_000_001).cast(pl.Float64) / 1_000_000 - 1.0
+    noisy = (x + u * scale).round(digits)
+    out = noisy.cast(pl.Int64).cast(pl.String) if digits == 0 else noisy.cast(pl.String)
+    return _expr(s, pl.when(x.is_null()).then(pl.col("v")).otherwise(out))
+
+
+def pseudonymize(s, params, ctx):
+    if ctx.keyring is None:
+        from .problems import DesensitizeError
+        raise DesensitizeError.of("missing_key")
+    det = ctx.detector
+    canon = det.canonical if det else (lambda x: x)
+    prefix = params.get("prefix") or (det.token_prefix if det else "X")
+    type_name = ctx.type_name or ctx.column
+    uniq = s.drop_nulls().unique()
+    vals = uniq.to_list()
+    # Normalise before hashing so 15/18-digit, x/X, +86 and e-mail case
+    # variants of one identifier share a token.
+    canon_vals = []
+    for v in vals:
+        n = normalize(v).strip()
+        try:
+            canon_vals.append(canon(n))
+        except Exception:  # a malformed value in an ID column still gets a token
+            canon_vals.append(n)
+    toks = ctx.keyring.tokens(type_name, prefix, canon_vals)
+    toks = [t if v.strip() else "" for t, v in zip(toks, vals)]
+    return s.replace_strict(uniq, pl.Series(toks, dtype=pl.String), default=None,
+                            return_dtype=pl.String)
+
+
+BUILTIN_OPERATORS: dict[str, Operator] = {
+    "keep": keep, "suppress": suppress, "replace": replace, "mask": mask,
+    "truncate": truncate, "generalize": generalize, "noise": noise,
+    "pseudonymize": pseudonymize,
+}
+
+# Operators that leave a direct identifier recoverable; GUIDE §6.3.
+WEAK_FOR_DIRECT = frozenset({"keep", "mask", "truncate"})

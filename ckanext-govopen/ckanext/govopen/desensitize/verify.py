@@ -1,0 +1,65 @@
+"""Verification re-scan of a derivative (GUIDE §6.5 step 4).
+
+Every cell of every column is scanned for direct identifiers with the same
+detectors as the engine, and each column is re-classified for person
+names. The publication gate blocks on ``ok == False``. Offsets of offending
+rows are reported, never their values.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from .columns import SAMPLE_SIZE, classify, header_matches
+from .problems import DesensitizeError, problem
+from .scrub import Scrubber
+from .sources import open_source
+
+
+def verify(path: str, *, registry=None, batch_rows: int = 50_000,
+           workdir: str | None = None) -> dict:
+    import shutil
+    import tempfile
+
+    from .registry import default_registry
+    reg = registry or default_registry()
+    tmp = tempfile.mkdtemp(prefix="govopen-verify-", dir=workdir)
+    try:
+        src = open_source(path, tmp)
+    except DesensitizeError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return {"ok": False, "problems": [exc.problem.to_dict()], "leftovers": []}
+    try:
+        scrubbers = {c: Scrubber(reg, only_direct=True, context_types=frozenset(
+            d.name for d in reg.text_detectors if header_matches(c, d.header_hints)))
+            for c in src.columns}
+        found = {c: Counter() for c in src.columns}
+        rows = {c: [] for c in src.columns}
+        offset = 0
+        sample = None
+        for df in src.batches(batch_rows):
+            if sample is None:
+                sample = df.head(SAMPLE_SIZE)
+            for c in src.columns:
+                hits, at = scrubbers[c].count(df[c])
+                found[c].update(hits)
+                rows[c].extend(offset + i for i in at[: 5 - len(rows[c])])
+            offset += df.height
+        name_dets = [d for d in reg.detectors if d.pattern is None and d.direct]
+        leftovers = []
+        for c in src.columns:
+            for t, n in found[c].items():
+                leftovers.append({"column": c, "type": t, "count": n, "rows": rows[c]})
+            if sample is not None and name_dets:
+                prof = classify(c, sample[c].to_list(), name_dets)
+                if prof.type:
+                    leftovers.append({"column": c, "type": prof.type, "count": None,
+                                      "share_in_sample": prof.confidence, "rows": []})
+        problems = [problem("leftover_identifier", column=l["column"], type=l["type"],
+                            count=l["count"] if l["count"] is not None else "?").to_dict()
+                    for l in leftovers]
+        return {"ok": not leftovers, "rows": offset, "leftovers": leftovers, "problems": problems}
+    except DesensitizeError as exc:
+        return {"ok": False, "problems": [exc.problem.to_dict()], "leftovers": []}
+    finally:
+        src.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
