@@ -354,3 +354,19 @@ def test_search_page_facet_labels(app, dept):
 def test_organization_page_shows_department_fields(app, dept):
     body = app.get("/organization/" + dept["org"]["name"]).body
     assert DEPT_USCC in body and "行政机关" in body and "0571-87000000" in body
+
+
+def test_only_sysadmin_sets_is_authority(dept):
+    admin = factories.User()
+    org = make_org(users=[{"name": admin["name"], "capacity": "admin"}],
+                   name="some-dept")
+    with pytest.raises(logic.ValidationError) as exc:
+        helpers.call_action("organization_patch",
+                            context={"user": admin["name"], "ignore_auth": False},
+                            id=org["id"], is_authority="true")
+    assert "Only a sysadmin" in errors_of(exc)["is_authority"][0]
+    helpers.call_action("organization_patch",
+                                  context={"user": admin["name"], "ignore_auth": False},
+                                  id=org["id"], contact_name="赵六")
+    shown = helpers.call_action("organization_show", id=org["id"])
+    assert shown["is_authority"] == "false" and shown["contact_name"] == "赵六"

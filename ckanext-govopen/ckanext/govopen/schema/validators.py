@@ -401,6 +401,25 @@ def govopen_data_updated_default(key, data, errors, context):
         data[key] = max(dates).isoformat()
 
 
+def govopen_sysadmin_only_change(key, data, errors, context):
+    """Only sysadmins may change this organisation field (is_authority: it
+    grants the power to reclassify every department's data)."""
+    from ckan import authz, model
+    value = _get(data, key)
+    stored = None
+    ident = _get(data, ("id",)) or _get(data, ("name",))
+    group = model.Group.get(ident) if ident else None
+    if group is not None:
+        stored = (group.extras or {}).get(key[-1])
+    if (value or "false") == (stored or "false"):
+        return
+    user = context.get("user")
+    if user and authz.is_sysadmin(user):
+        return
+    errors[key].append(msg("只有系统管理员可以修改此项",
+                           "Only a sysadmin may change this field"))
+
+
 # ---------------------------------------------------------------- dataset-level rules
 
 def _add_error(errors: dict, key: tuple, message: str) -> None:
@@ -612,6 +631,7 @@ def get_validators() -> dict:
         "govopen_required_format": govopen_required_format,
         "govopen_machine_readable": govopen_machine_readable,
         "govopen_data_updated_default": govopen_data_updated_default,
+        "govopen_sysadmin_only_change": govopen_sysadmin_only_change,
         "govopen_dataset_rules": govopen_dataset_rules,
         "govopen_reclassification": govopen_reclassification,
     }
