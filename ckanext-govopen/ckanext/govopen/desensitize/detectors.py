@@ -113,6 +113,15 @@ def _uscc_ok(s: str) -> bool:
     return is_valid_uscc(s) and not is_valid_id18(s)
 
 
+_ID_SHAPE = re.compile(r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]")
+
+
+def _id_shaped(s: str) -> bool:
+    """A mistyped ID number must not be reported as a credit code, so
+    ID-shaped digit strings count as USCC only with a keyword or header."""
+    return bool(_ID_SHAPE.fullmatch(s.upper()))
+
+
 def canonical_id(s: str) -> str:
     s = s.upper()
     return id15_to_id18(s) if len(s) == 15 else s
@@ -175,6 +184,8 @@ def builtin_detectors() -> list[Detector]:
         Detector("uscc", "统一社会信用代码", "Unified social credit code",
                  B + rf"[{_USCC_CH}]{{2}}[0-9]{{6}}[{_USCC_CH}]{{10}}" + E,
                  validate=_uscc_ok, canonical=str.upper, direct=False, order=10,
+                 needs_keyword=_id_shaped,
+                 keywords=("信用代码", "社会信用", "统一代码", "单位代码", "机构代码", "uscc"),
                  header_hints=("统一社会信用代码", "信用代码", "社会信用", "uscc", "credit_code"),
                  token_prefix="ORG", flags=re.I, gate=r"[0-9A-Za-z]{18}"),
         Detector("id18", "居民身份证号", "Resident ID number (18 digits)",

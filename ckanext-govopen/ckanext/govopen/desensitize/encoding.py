@@ -93,15 +93,17 @@ def prepare(path: str, workdir: str, *, max_line: int = DEFAULT_MAX_LINE,
     done = 0
     if enc in (UTF8, UTF8_BOM):
         # polars validates UTF-8 strictly and strips the BOM itself.
+        # Chunks no longer than max_line: then only lines crossing a chunk
+        # edge can be too long, and the carry check sees those.
         with open(path, "rb") as fh:
-            while chunk := fh.read(CHUNK * 8):
+            while chunk := fh.read(min(CHUNK * 8, max_line)):
                 feed(chunk)
         return SourceText(path, enc, size, state["lines"] + 1)
     out_path = os.path.join(workdir, "source.utf8.csv")
     dec = codecs.getincrementaldecoder(GB18030)("strict")
     try:
         with open(path, "rb") as src, open(out_path, "wb") as dst:
-            while chunk := src.read(CHUNK * 4):
+            while chunk := src.read(min(CHUNK * 4, max_line)):
                 feed(chunk)
                 try:
                     dst.write(dec.decode(chunk).encode(UTF8))
