@@ -43,3 +43,21 @@ def test_forms_render_fields(app, dept):
     assert "access_mode" in body and "获取方式" in body
     body = app.get("/dataset/edit/" + pkg["name"], headers=headers).body
     assert "reclassification_reason" in body
+
+
+def test_form_shows_bilingual_field_errors(app, dept):
+    from test_schema_integration import DEPT_USCC, _bad_check_char
+    headers = {"Authorization": dept["editor"]["token"]}
+    form = {"name": "form-ds", "title": "表单数据集",
+            "notes": "用于检查表单错误提示的数据集摘要，至少二十个字符。",
+            "owner_org": dept["org"]["id"], "catalog_code": "301001/000009",
+            "domain": "6", "open_type": "closed", "share_type": "unconditional",
+            "update_frequency": "monthly", "first_published": "2024-01-01",
+            "contains_personal_info": "false", "license_id": "cc-by",
+            "provider_code": _bad_check_char(DEPT_USCC), "region_code": "339999",
+            "save": "continue", "_ckan_phase": "dataset_new_1"}
+    resp = app.post("/dataset/new", data=form, headers=headers)
+    body = resp.body
+    assert "统一社会信用代码校验位错误 / Invalid check character" in body
+    assert "未知的行政区划代码" in body
+    assert "不予开放依据" in body
