@@ -7,10 +7,16 @@ byte-identical.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
-_FAST_OK = None
+# Characters NFKC would change in a way that matters for identifiers:
+# full-width ASCII forms, the ideographic space, zero-width characters and
+# compatibility digits (circled, superscript). Text without any of them is
+# matched as is, which skips the per-character loop for ordinary Chinese.
+_NEEDS_NORM = re.compile("[\uff01-\uff5e\u3000\u200b-\u200d\u2060\ufeff\u00ad\u180e"
+                         "\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u24ff\u2776-\u2793]")
 
 
 def normalize(text: str) -> str:
@@ -23,7 +29,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int] | None]:
     """Return (normalised, starts); ``starts[i]`` is the index in ``text`` of
     the character that produced normalised char ``i``. ``None`` means the
     identity map (pure ASCII, the common case)."""
-    if text.isascii():
+    if text.isascii() or not _NEEDS_NORM.search(text):
         return text, None
     out: list[str] = []
     starts: list[int] = []
