@@ -86,6 +86,10 @@ DATA_TYPE_TO_XSD = {
 }
 XSD_TO_DATA_TYPE = {v: k for k, v in DATA_TYPE_TO_XSD.items()}
 
+PUBLISHER_TYPE_LABELS = {
+    "RegionalAuthority": {"en": "Regional authority", "zh": "省级政府部门"},
+    "LocalAuthority": {"en": "Local authority", "zh": "市县政府部门"},
+}
 ORG_LEVEL_TO_PUBLISHER_TYPE = {
     "province": "RegionalAuthority",
     "city": "LocalAuthority",

@@ -53,6 +53,8 @@ CSVW = Namespace("http://www.w3.org/ns/csvw#")
 
 APPLY_URL_OPTION = "ckanext.govopen.dcat.apply_url"
 DEFAULT_APPLY_URL = "{site_url}/dataset/{name}#apply"
+PUBLISHER_NAME_OPTION = "ckanext.govopen.dcat.catalog_publisher"
+PUBLISHER_ID_OPTION = "ckanext.govopen.dcat.catalog_publisher_code"
 
 _THEME_RE = re.compile(r"/dcat/themes/(\d{1,2})/?$")
 _REGION_RE = re.compile(r"/dcat/regions/(\d{6})/?$")
@@ -126,6 +128,28 @@ class GovopenDCATAPProfile(EuropeanDCATAP3Profile):
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         if (catalog_ref, RDF.type, DCAT.Catalog) not in self.g:
             super().graph_from_catalog(catalog_dict, catalog_ref)
+        g = self.g
+        # DCAT-AP 3 ranges: language as an EU NAL URI, homepage a Document
+        for o in list(g.objects(catalog_ref, DCT.language)):
+            if isinstance(o, Literal):
+                g.remove((catalog_ref, DCT.language, o))
+                code = "ENG" if str(o).lower().startswith("en") else "ZHO"
+                lang = URIRef(mappings.LANGUAGE + code)
+                g.add((catalog_ref, DCT.language, lang))
+                g.add((lang, RDF.type, DCT.LinguisticSystem))
+        for o in g.objects(catalog_ref, FOAF.homepage):
+            g.add((o, RDF.type, FOAF.Document))
+        # the platform operator publishes the catalogue (mandatory)
+        if g.value(catalog_ref, DCT.publisher) is None:
+            name = _config(PUBLISHER_NAME_OPTION) or _config("ckan.site_title")
+            if name:
+                pub = BNode()
+                g.add((catalog_ref, DCT.publisher, pub))
+                g.add((pub, RDF.type, FOAF.Agent))
+                g.add((pub, FOAF.name, Literal(name)))
+                code = _config(PUBLISHER_ID_OPTION)
+                if code:
+                    g.add((pub, DCT.identifier, Literal(code)))
         scheme = themes.scheme_uri()
         self.g.add((catalog_ref, DCAT.themeTaxonomy, scheme))
         self.g.add((scheme, RDF.type, SKOS.ConceptScheme))
@@ -211,6 +235,8 @@ class GovopenDCATAPProfile(EuropeanDCATAP3Profile):
                 t = URIRef(mappings.PUBLISHER_TYPE + kind)
                 g.add((pub, DCT.type, t))
                 g.add((t, RDF.type, SKOS.Concept))
+                for lang, text in mappings.PUBLISHER_TYPE_LABELS[kind].items():
+                    g.add((t, SKOS.prefLabel, Literal(text, lang=lang)))
 
     def _govopen_contact(self, d: dict, ref) -> None:
         g = self.g
@@ -280,6 +306,12 @@ class GovopenDCATAPProfile(EuropeanDCATAP3Profile):
                 page = URIRef(landing_page(d))
                 g.add((dist, DCAT.accessURL, page))
                 g.add((page, RDF.type, RDFS.Resource))
+
+        # DCAT-AP 3 ranges: access/download URLs are rdfs:Resource nodes.
+        for p in (DCAT.accessURL, DCAT.downloadURL):
+            for o in list(g.objects(dist, p)):
+                if isinstance(o, URIRef):
+                    g.add((o, RDF.type, RDFS.Resource))
 
         items = d.get("data_items") or []
         if items and fmt.upper() in mappings.TABULAR_FORMATS:
