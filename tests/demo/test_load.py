@@ -101,3 +101,16 @@ def test_quick_load_is_idempotent_valid_and_searchable(tmp_path):
     # department members see their private originals
     assert "rx-ride-hailing-drivers" in tk.get_action("package_search")(
         {"user": "rx-jtysj-editor"}, {"q": "驾驶员", "include_private": True})["results"][0]["name"]
+
+    # an interrupted run leaves a draft; the next run completes and activates it
+    entry = catalogue.BY_NAME["rx-bus-stops"]
+    draft = catalogue.package_dict(entry, AS_OF, 0)
+    draft["state"] = "draft"
+    tk.get_action("package_create")(dict(site, user=departments.SYSADMIN), draft)
+    third = load.load_demo(credentials_file=str(creds), datasets=["rx-bus-stops"],
+                           quick=True, as_of=AS_OF, echo=lambda s: None)
+    assert third.datasets == [] and third.activated == ["rx-bus-stops"]
+    assert third.resources == ["rx-bus-stops/公交站点信息"]
+    stops = tk.get_action("package_show")(site, {"id": "rx-bus-stops"})
+    assert stops["state"] == "active" and stops["resources"][0]["encoding"] == "GBK"
+    assert stops["record_count"] == str(catalogue.QUICK_ROWS)

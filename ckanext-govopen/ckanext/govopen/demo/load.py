@@ -249,12 +249,9 @@ def ensure_dataset(entry: catalogue.Entry, summary: Summary, as_of: datetime.dat
     from ckan import model
     tk = _tk()
     pkg = model.Package.get(entry.name)
-    if pkg is not None and pkg.state == "active":
-        existing = {r.name for r in pkg.resources if r.state == "active"}
-        if len(existing) >= len(entry.resources):
-            return  # complete: never touch existing datasets
-    if pkg is not None and pkg.state == "deleted":
-        log.warning("demo dataset %s exists as deleted; left alone", entry.name)
+    if pkg is not None and pkg.state != "draft":
+        # active (complete) or deleted by someone: never touch it. Only a
+        # draft -- a run interrupted before activation -- is completed.
         return
 
     specs = _resource_specs(entry, as_of, quick, loaded)
@@ -291,7 +288,10 @@ def ensure_dataset(entry: catalogue.Entry, summary: Summary, as_of: datetime.dat
 
     pkg = model.Package.get(entry.name)
     if pkg.state == "draft":
-        tk.get_action("package_patch")(_context(), {"id": pkg.id, "state": "active"})
+        patch = {"id": pkg.id, "state": "active"}
+        if dataset_fields is not None:
+            patch["record_count"] = specs[0][5]
+        tk.get_action("package_patch")(_context(), patch)
         summary.activated.append(entry.name)
 
 
