@@ -144,3 +144,19 @@ def test_aqi_levels_are_consistent():
         row = dict(zip(cols, r))
         assert 0 <= row["aqi"] <= 500
         assert row["aqi_level"] == rows._aqi_level(row["aqi"])
+
+
+def test_open_list_uses_labels_and_lists_only_public_entries():
+    listed = catalogue.open_list_rows()
+    public = [e for e in catalogue.DATASETS if not e.private]
+    assert [r[0] for r in listed] == [catalogue.CATALOG_CODES[e.name] for e in public]
+    assert {r[4] for r in listed} == {"普遍开放", "授权开放"}
+    assert "交通运输" in {r[3] for r in listed} and "每月" in {r[5] for r in listed}
+
+
+def test_addresses_match_their_street_column():
+    e = catalogue.BY_NAME["rx-subsistence-allowance"]
+    cols = [c.name_en for c in e.kind.columns]
+    for r in e.kind.rows(random.Random(5), 300, catalogue.period(e, AS_OF)):
+        row = dict(zip(cols, r))
+        assert row["street"] in row["home_address"]

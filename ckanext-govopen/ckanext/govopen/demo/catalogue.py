@@ -472,6 +472,16 @@ def data_period_label(entry: Entry, ctx: rows.Ctx) -> str:
     return f"{ctx.start:%Y-%m}至{ctx.end:%Y-%m}"
 
 
+DOMAIN_NAMES = dict(enumerate(
+    "信用服务 医疗卫生 社保就业 公共安全 城建住房 交通运输 教育文化 科技创新 资源能源 生态环境 "
+    "工业农业 商贸流通 财税金融 安全生产 市场监管 社会救助 法律服务 生活服务 气象服务 地理空间 "
+    "机构团体 其他".split(), start=1))
+FREQUENCY_NAMES = {"realtime": "实时", "daily": "每日", "weekly": "每周", "monthly": "每月",
+                   "quarterly": "每季度", "semiannual": "每半年", "annual": "每年",
+                   "irregular": "不定期", "static": "不更新"}
+OPEN_TYPE_NAMES = {"universal": "普遍开放", "authorized": "授权开放", "closed": "不予开放"}
+
+
 def open_list_rows(entries: list[Entry] | None = None) -> list[list[str]]:
     """Rows of the 开放清单 (kind ``open_list``): the public entries."""
     out = []
@@ -479,9 +489,8 @@ def open_list_rows(entries: list[Entry] | None = None) -> list[list[str]]:
         if e.private:
             continue
         out.append([CATALOG_CODES[e.name], e.title, departments.ORG_BY_NAME[e.org]["title"],
-                    e.domain, {"universal": "普遍开放", "authorized": "授权开放",
-                               "closed": "不予开放"}[e.open_type],
-                    e.freq, e.extra.get("open_condition", "无条件")])
+                    DOMAIN_NAMES[int(e.domain)], OPEN_TYPE_NAMES[e.open_type],
+                    FREQUENCY_NAMES[e.freq], e.extra.get("open_condition", "无条件")])
     return out
 
 

@@ -140,9 +140,9 @@ def district(rng: random.Random) -> tuple[str, str]:
 
 
 def address(rng: random.Random, district_name: str | None = None,
-            home: bool = False) -> str:
+            home: bool = False, street: str | None = None) -> str:
     d = district_name or rng.choice(DISTRICT_NAMES)
-    street = rng.choice(STREETS[d])
+    street = street or rng.choice(STREETS[d])
     road = rng.choice(ROADS)
     text = f"{CITY}{d}{street}{road}{rng.randrange(1, 400)}号"
     if home:

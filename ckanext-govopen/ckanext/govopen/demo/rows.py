@@ -1354,8 +1354,9 @@ def _dibao(rng, n, ctx):
         dn = rng.choice(C.DISTRICT_NAMES)
         idn = C.id_number(rng, C.DISTRICT_BY_NAME[dn], C.birth_date(rng, 25, 85, ctx.end))
         m = rng.choice([1, 1, 2, 2, 3, 4])
-        rows.append([C.person_name(rng), idn, m, rng.choice(C.STREETS[dn]),
-                     C.address(rng, dn, home=True), C.mobile(rng), m * rng.choice([760, 830]),
+        street = rng.choice(C.STREETS[dn])
+        rows.append([C.person_name(rng), idn, m, street,
+                     C.address(rng, dn, home=True, street=street), C.mobile(rng), m * rng.choice([760, 830]),
                      C.bank_card(rng), f"{_past(rng, ctx, 8):%Y-%m}",
                      "城市低保" if C.DISTRICT_BY_NAME[dn] < "350120" else "农村低保"])
     return rows
@@ -1441,9 +1442,9 @@ def _items(rng, n, ctx):
       Col("catalog_code", "信息资源代码", "string", 30),
       Col("title", "数据集名称", "string", 100),
       Col("provider", "数源单位", "string", 40),
-      Col("domain", "数据领域", "string", 10),
-      Col("open_type", "开放属性", "string", 10),
-      Col("update_frequency", "更新周期", "string", 10),
+      Col("domain", "数据领域", "string", 10, "GUIDE §4.5 数据领域名称"),
+      Col("open_type", "开放属性", "string", 10, "普遍开放/授权开放"),
+      Col("update_frequency", "更新周期", "string", 10, "实时/每日/每周/每月/每季度/每半年/每年/不定期/不更新"),
       Col("open_condition", "开放条件", "string", 200))
 def _open_list(rng, n, ctx):
     # filled from the catalogue by catalogue.open_list_rows(); see load.py
