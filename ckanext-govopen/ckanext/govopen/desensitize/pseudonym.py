@@ -83,7 +83,7 @@ class Keyring:
         out = [prefix + "_" + t for t in b32_batch(digests)]
         if self.tag:
             tk = self.key_for("tag")
-            out = [t + _b32(digest(tk, t.encode(), "sha256")[:5], TAG_CHARS) for t in out]
+            out = [t + _b32(hmac.digest(tk, t.encode(), "sha256")[:5], TAG_CHARS) for t in out]
         return out
 
     def _hmac_states(self, purpose: str):
