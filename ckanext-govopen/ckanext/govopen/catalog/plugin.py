@@ -14,7 +14,7 @@ import yaml
 import ckan.plugins as p
 from ckan.plugins import toolkit
 
-from ckanext.govopen.catalog import cli, freshness, helpers, views
+from ckanext.govopen.catalog import freshness, helpers, views
 
 log = logging.getLogger(__name__)
 
@@ -111,5 +111,3 @@ class CatalogPlugin(p.SingletonPlugin):
                             package_type):
         return self._add_facet(facets_dict)
 
-    # for `ckan govopen` (the lead attaches these to the group)
-    click_commands = cli.commands
