@@ -42,6 +42,13 @@ setup(
             "govopen_schema = ckanext.govopen.schema.plugin:SchemaPlugin",
             "govopen_dcat = ckanext.govopen.dcat.plugin:DcatPlugin",
             "govopen_catalog = ckanext.govopen.catalog.plugin:CatalogPlugin",
+            "govopen_access = ckanext.govopen.access.plugin:AccessPlugin",
+            "govopen_applications = "
+            "ckanext.govopen.applications.plugin:ApplicationsPlugin",
+            "govopen_desensitize = "
+            "ckanext.govopen.desensitize.plugin:DesensitizePlugin",
+            "govopen_desensitize_example = "
+            "ckanext.govopen.desensitize.example_plugin:ExamplePlugin",
         ],
         "ckan.rdf.profiles": [
             "govopen_dcat = ckanext.govopen.dcat.profile:GovopenDCATAPProfile",
