@@ -120,6 +120,53 @@ def noise(s, params, ctx):
     return _expr(s, pl.when(x.is_null()).then(pl.col("v")).otherwise(out))
 
 
+def _canonical_expr(det: Detector | None) -> Callable[[pl.Expr], pl.Expr] | None:
+    """The detector's ``canonical`` as an expression, valid for values made
+    only of ASCII letters and digits (for those NFKC and strip are the
+    identity); None if the canonical form is not a known built-in."""
+    from .detectors import _digits, canonical_id, canonical_phone
+    from .vecscan import id18_check_expr
+    fn = det.canonical if det else None
+    code = getattr(fn, "__code__", None)
+    if fn is None or code is _IDENTITY_CODE:
+        return lambda v: v
+    if fn is str.upper:
+        return lambda v: v.str.to_uppercase()
+    if fn is str.lower:
+        return lambda v: v.str.to_lowercase()
+    if code is canonical_id.__code__:
+        def canon_id(v):
+            u = v.str.to_uppercase()
+            f17 = pl.concat_str([u.str.head(6), pl.lit("19"), u.str.slice(6)])
+            return pl.when(u.str.len_chars() == 15).then(
+                pl.concat_str([f17, id18_check_expr(f17)])).otherwise(u)
+        return canon_id
+    digits_only = lambda v: v.str.contains("^[0-9]+$")  # noqa: E731  letters are dropped by _digits
+    if code is _digits.__code__:
+        return lambda v: pl.when(digits_only(v)).then(v)
+    if code is canonical_phone.__code__:
+        n = lambda v: v.str.len_chars()  # noqa: E731
+        return lambda v: (pl.when(~digits_only(v)).then(None)
+                          .when((n(v) == 15) & v.str.starts_with("0086")).then(v.str.slice(4))
+                          .when((n(v) == 13) & v.str.starts_with("86")).then(v.str.slice(2))
+                          .otherwise(v))
+    return None
+
+
+_IDENTITY_CODE = Detector.__dataclass_fields__["canonical"].default.__code__
+
+
+def _canonical_python(vals: list[str], canon) -> list[str]:
+    out = []
+    for v in vals:
+        n = normalize(v).strip()
+        try:
+            out.append(canon(n))
+        except Exception:  # a malformed value in an ID column still gets a token
+            out.append(n)
+    return out
+
+
 def pseudonymize(s, params, ctx):
     if ctx.keyring is None:
         from .problems import DesensitizeError
@@ -129,20 +176,29 @@ def pseudonymize(s, params, ctx):
     prefix = params.get("prefix") or (det.token_prefix if det else "X")
     type_name = ctx.type_name or ctx.column
     uniq = s.drop_nulls().unique()
-    vals = uniq.to_list()
     # Normalise before hashing so 15/18-digit, x/X, +86 and e-mail case
-    # variants of one identifier share a token.
-    canon_vals = []
-    for v in vals:
-        n = normalize(v).strip()
-        try:
-            canon_vals.append(canon(n))
-        except Exception:  # a malformed value in an ID column still gets a token
-            canon_vals.append(n)
-    toks = ctx.keyring.tokens(type_name, prefix, canon_vals)
-    toks = [t if v.strip() else "" for t, v in zip(toks, vals)]
-    return s.replace_strict(uniq, pl.Series(toks, dtype=pl.String), default=None,
-                            return_dtype=pl.String)
+    # variants of one identifier share a token. Plain ASCII values (nearly
+    # all) are canonicalised as an expression; the rest in Python.
+    expr = _canonical_expr(det)
+    frame = pl.DataFrame({"v": uniq})
+    if expr is not None:
+        frame = frame.with_columns(c=pl.when(pl.col("v").str.contains("^[0-9A-Za-z]+$"))
+                                   .then(expr(pl.col("v"))))
+    else:
+        frame = frame.with_columns(c=pl.lit(None, dtype=pl.String))
+    slow = frame["c"].is_null().arg_true()
+    if len(slow):
+        fixed = _canonical_python(frame["v"].gather(slow).to_list(), canon)
+        frame = frame.with_columns(frame["c"].scatter(slow, pl.Series(fixed, dtype=pl.String)))
+    # One HMAC per distinct raw value; case variants of one ID cost a second
+    # HMAC, which is cheaper than a hash join over canonical forms.
+    toks = ctx.keyring.tokens_series(type_name, prefix, frame["c"].to_list())
+    # Blank cells stay blank rather than sharing the token of "".
+    frame = frame.select("v", t=pl.when(pl.col("v").str.contains(r"^[\s\x1c-\x1f]*$"))
+                         .then(pl.lit("")).otherwise(toks))
+    # A left join maps rows to tokens faster than replace_strict.
+    return (s.rename("v").to_frame().join(frame, on="v", how="left", maintain_order="left")
+            ["t"].rename(s.name))
 
 
 BUILTIN_OPERATORS: dict[str, Operator] = {

@@ -84,10 +84,10 @@ class Scrubber:
             for (t,), part in hits.with_row_index("i").group_by(["type"]):
                 det = self.by_name[t]
                 uniq = part["value"].unique()
-                toks = self.keyring.tokens(det.name, det.token_prefix,
-                                           [det.canonical(v) for v in uniq.to_list()])
+                toks = self.keyring.tokens_series(det.name, det.token_prefix,
+                                                  [det.canonical(v) for v in uniq.to_list()])
                 out = out.scatter(part["i"], part["value"].replace_strict(
-                    uniq, pl.Series(toks, dtype=pl.String), return_dtype=pl.String))
+                    uniq, toks, return_dtype=pl.String))
             return out
         labels = {d.name: f"〔{d.label_zh}〕" for d in self.dets}
         return hits["type"].replace_strict(labels, return_dtype=pl.String)
