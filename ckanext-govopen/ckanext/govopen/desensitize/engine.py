@@ -1,16 +1,19 @@
 """Streaming desensitization: scan a file → plan; run a plan → derivative.
 
-Batches come from polars' streaming CSV reader; each batch is transformed
-with vectorised operators and appended to the output, so memory depends on
-the batch size, not the file size. The output is written next to the
+The source is cut into record-aligned segments (:mod:`.segments`); each
+runs as one polars streaming query (CSV scan → ``map_batches`` → ``sink_csv``)
+whose morsels are transformed with vectorised operators on several threads.
+Memory depends on the segment and morsel size, not the file size. The output is written next to the
 target as ``*.part`` and renamed at the end: a failed run leaves no
 half-written derivative and never touches the original.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections import Counter
 from typing import Callable
@@ -25,7 +28,7 @@ from .problems import DesensitizeError
 from .pseudonym import Keyring
 from .registry import Registry, default_registry
 from .scrub import Scrubber
-from .sources import open_source
+from .sources import open_source, translate_polars_error
 from .verify import verify
 
 BATCH_ROWS = 50_000
@@ -164,36 +167,69 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
                                 seed=int.from_bytes(keyring.key_for("noise:" + c)[:8], "big")
                                 if keyring else 0)
     kanon = KAnonCounter(plan.quasi_identifiers)
-    rows_in = rows_out = 0
-    out_cols: list[str] | None = None
-    with open(part, "wb") as fh:
+    # Morsels are transformed on several polars threads at once: shared
+    # counters change under this lock only.
+    lock = threading.Lock()
+    state = {"rows_in": 0, "rows_out": 0, "done": 0.1}
+    errors: list[BaseException] = []
+
+    def transform(df: pl.DataFrame, offset: int | None) -> pl.DataFrame:
+        out = _transform(df, plan, reg, contexts, scrubbers, stats, keep_columns, lock)
+        if batch_hook is not None:
+            out = batch_hook(out, offset)
+        return out
+
+    # The output schema comes from transforming an empty frame, so plugin
+    # operators that drop columns are honoured; header-only files use it too.
+    empty = pl.DataFrame({c: pl.Series([], dtype=pl.String) for c in src.columns})
+    probe = transform(empty, 0)
+    schema = probe.schema
+
+    def morsel(df: pl.DataFrame) -> pl.DataFrame:
+        try:
+            offset = None
+            if batch_hook is not None:
+                offset = int(df["__row"][0]) if df.height else state["rows_in"]
+                df = df.drop("__row")
+            out = transform(df, offset)
+            kanon.update(out)
+            with lock:
+                state["rows_in"] += df.height
+                state["rows_out"] += out.height
+                if progress and src.est_rows:
+                    state["done"] = max(state["done"],
+                                        min(0.99, 0.1 + 0.9 * state["rows_in"] / src.est_rows))
+                    progress(state["done"])
+            return out
+        except BaseException as exc:  # re-raised as itself after polars unwinds
+            errors.append(exc)
+            raise
+
+    with open(part, "wb") as fh, pl.Config(streaming_chunk_size=batch_rows):
         if bom:
             fh.write(b"\xef\xbb\xbf")
-        first = True
-        for df in src.batches(batch_rows):
-            rows_in += df.height
-            out = _transform(df, plan, reg, contexts, scrubbers, stats, keep_columns)
-            if batch_hook is not None:
-                out = batch_hook(out, rows_in - df.height)
-            kanon.update(out)
-            out.write_csv(fh, include_header=first)
-            out_cols = out.columns
-            first = False
-            rows_out += out.height
-            if progress and src.est_rows:
-                progress(min(0.99, 0.1 + 0.9 * rows_in / src.est_rows))
-        if first:  # header-only file: still publish the header
-            empty = pl.DataFrame({c: pl.Series([], dtype=pl.String) for c in src.columns})
-            out = _transform(empty, plan, reg, contexts, scrubbers, stats, keep_columns)
-            out.write_csv(fh, include_header=True)
-            out_cols = out.columns
+        header = True
+        try:
+            for lf in src.segments():
+                if batch_hook is not None:
+                    lf = lf.with_row_index("__row", offset=state["rows_in"])
+                lf.map_batches(morsel, schema=schema, streamable=True).sink_csv(
+                    fh, include_header=header, maintain_order=True)
+                header = False
+        except pl.exceptions.PolarsError as exc:
+            if errors:
+                raise errors[0] from None
+            raise translate_polars_error(exc) from None
+        if header:
+            probe.write_csv(fh, include_header=True)
+    out_cols = probe.columns
     for c, s in scrubbers.items():
         stats[c].hits.update(s.counts)
     columns = {}
     for c in src.columns:
         rule = plan.columns.get(c)
         st = stats[c]
-        entry = {"in_output": c in (out_cols or [])}
+        entry = {"in_output": c in out_cols}
         if rule:
             entry.update(type=rule.type, operator=rule.operator, params=rule.params,
                          confidence=rule.confidence, direct=rule.direct,
@@ -204,16 +240,17 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
         if st.samples and entry["in_output"]:
             entry["samples"] = st.samples
         columns[c] = entry
-    return {"rows_in": rows_in, "rows_out": rows_out, "encoding": src.encoding,
+    return {"rows_in": state["rows_in"], "rows_out": state["rows_out"], "encoding": src.encoding,
             "format": src.format, "bytes_in": src.size, "plan_revision": plan.revision,
             "plan_id": plan.plan_id, "key_id": keyring.key_id if keyring else None,
-            "columns": columns, "output_columns": out_cols or [],
+            "columns": columns, "output_columns": out_cols,
             "k_anonymity": kanon.result(plan.k),
             "problems": [p.to_dict() for p in src.problems]}
 
 
 def _transform(df: pl.DataFrame, plan: Plan, reg: Registry, contexts, scrubbers, stats,
-               keep_columns) -> pl.DataFrame:
+               keep_columns, lock=None) -> pl.DataFrame:
+    lock = lock or contextlib.nullcontext()
     cols = []
     for c in df.columns:
         if keep_columns is not None and c not in keep_columns:
@@ -222,7 +259,9 @@ def _transform(df: pl.DataFrame, plan: Plan, reg: Registry, contexts, scrubbers,
         rule = plan.columns.get(c)
         touched = False
         if rule is not None and rule.operator != "keep":
-            stats[c].transformed += int((s.str.len_bytes() > 0).sum())
+            n = int((s.str.len_bytes() > 0).sum())
+            with lock:
+                stats[c].transformed += n
             s = reg.operators[rule.operator](s, rule.params, contexts[c])
             if s is None:
                 continue
@@ -234,7 +273,8 @@ def _transform(df: pl.DataFrame, plan: Plan, reg: Registry, contexts, scrubbers,
             # Show changed cells when there are any: they prove the rule works.
             changed = s.filter((s != df[c]).fill_null(False))
             pool = changed if changed.len() else s.filter(s.str.len_bytes() > 0)
-            more = pool.head(N_SAMPLES - len(stats[c].samples))
-            stats[c].samples.extend(more.to_list())
+            more = pool.head(N_SAMPLES).to_list()
+            with lock:
+                stats[c].samples.extend(more[:N_SAMPLES - len(stats[c].samples)])
         cols.append(s.alias(c))
     return pl.DataFrame(cols) if cols else pl.DataFrame()

@@ -6,6 +6,8 @@ not with the number of rows.
 """
 from __future__ import annotations
 
+import threading
+
 import polars as pl
 
 COMPACT_AT = 500_000
@@ -16,16 +18,18 @@ class KAnonCounter:
         self.columns = list(columns)
         self._parts: list[pl.DataFrame] = []
         self._pending = 0
+        self._lock = threading.Lock()  # morsels arrive from several threads
 
     def update(self, df: pl.DataFrame) -> None:
         cols = [c for c in self.columns if c in df.columns]
         if not cols or df.height == 0:
             return
         part = df.select(cols).group_by(cols).len()
-        self._parts.append(part)
-        self._pending += part.height
-        if self._pending > COMPACT_AT:
-            self._compact()
+        with self._lock:
+            self._parts.append(part)
+            self._pending += part.height
+            if self._pending > COMPACT_AT:
+                self._compact()
 
     def _compact(self) -> None:
         if len(self._parts) > 1:

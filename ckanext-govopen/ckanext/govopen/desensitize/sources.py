@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Callable, Iterator
 import polars as pl
 
 from . import encoding
+from .segments import SEGMENT_BYTES, iter_segments
 from .problems import DesensitizeError, Problem, problem
 
 MAX_JSON_ARRAY = 256 << 20
@@ -47,20 +49,36 @@ class Source:
     problems: list[Problem] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
 
-    def lazy(self) -> pl.LazyFrame:
-        return pl.scan_csv(self.path, separator=self.separator, infer_schema=False,
+    def lazy(self, data=None) -> pl.LazyFrame:
+        """The whole file, or ``data`` (one segment's bytes) when given."""
+        src = self.path if data is None else io.BytesIO(data)
+        return pl.scan_csv(src, separator=self.separator, infer_schema=False,
                            empty_string_is_null=False, quote_char='"', raise_if_empty=True)
+
+    def segments(self, size: int = SEGMENT_BYTES) -> Iterator[pl.LazyFrame]:
+        """One LazyFrame per record-aligned segment (see :mod:`.segments`):
+        run a streaming query per segment to keep memory flat."""
+        for data in iter_segments(self.path, size):
+            yield self.lazy(data)
 
     def batches(self, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
         try:
-            for df in self.lazy().collect_batches(chunk_size=batch_rows):
-                yield df
+            for lf in self.segments():
+                df = lf.collect()
+                for off in range(0, max(df.height, 1), batch_rows):
+                    yield df.slice(off, batch_rows)
         except pl.exceptions.PolarsError as exc:
             raise translate_polars_error(exc) from None
 
     def sample(self, n: int) -> pl.DataFrame:
         try:
-            return self.lazy().head(n).collect()
+            parts, have = [], 0
+            for lf in self.segments(size=min(SEGMENT_BYTES, 8 << 20)):
+                parts.append(lf.head(n - have).collect())
+                have += parts[-1].height
+                if have >= n:
+                    break
+            return pl.concat(parts)
         except pl.exceptions.PolarsError as exc:
             raise translate_polars_error(exc) from None
 

@@ -119,11 +119,29 @@ _USCC_VAL = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_PAIRS = [a + b for a, bs in _BODY_TYPES.items() for b in bs]
 
 
+def _char_codes(v: pl.Expr, n: int) -> list[pl.Expr]:
+    """Byte values of the first ``n`` (<= 24) ASCII characters, read as
+    big-endian UInt64 words: integer arithmetic instead of one string slice
+    per position."""
+    b = pl.concat_str([v, pl.lit(" " * 7)]).cast(pl.Binary)  # reinterpret wants 8 whole bytes
+    words = [b.bin.slice(8 * w, 8).bin.reinterpret(dtype=pl.UInt64, endianness="big")
+             for w in range((n + 7) // 8)]
+    return [(words[i // 8] // pl.lit(256 ** (7 - i % 8), dtype=pl.UInt64) % 256).cast(pl.Int32)
+            for i in range(n)]
+
+
+def _uscc_value(c: pl.Expr) -> pl.Expr:
+    """Index in USCC_ALPHABET of an ASCII code (digits, then A-Y without
+    I, O, S, V, Z)."""
+    letter = c - 55 - (c > 73).cast(pl.Int32) - (c > 79).cast(pl.Int32) \
+        - (c > 83).cast(pl.Int32) - (c > 86).cast(pl.Int32)
+    return pl.when(c < 58).then(c - 48).otherwise(letter)
+
+
 def uscc_valid(u: pl.Expr) -> pl.Expr:
     """is_valid_uscc for upper-cased runs that fullmatch the USCC pattern."""
-    s = pl.sum_horizontal(
-        u.str.slice(i, 1).replace_strict(_USCC_VAL, default=0, return_dtype=pl.Int32) * w
-        for i, w in enumerate(_USCC_WEIGHTS))
+    codes = _char_codes(u, 17)
+    s = pl.sum_horizontal(_uscc_value(codes[i]) * w for i, w in enumerate(_USCC_WEIGHTS))
     check = ((31 - s % 31) % 31).replace_strict(
         list(range(31)), list(USCC_ALPHABET), return_dtype=pl.String)
     return u.str.head(2).is_in(_USCC_PAIRS) & (u.str.slice(17, 1) == check)
@@ -214,20 +232,26 @@ class VectorDetector:
         win = texts.gather(runs["row"]).alias("w")
         runs = runs.with_columns(win).with_columns(
             w=pl.col("w").str.slice(lo, pl.col("start") - lo).str.to_lowercase())
-        winner = None
-        for d in reversed(self.dets):  # when/then chain: the lowest order wins
+        # Detection order: a run taken by a lower order is not offered to
+        # later detectors, and validators only see runs matching their core.
+        runs = runs.with_row_index("i")
+        owner = pl.Series("type", [None] * runs.height, dtype=pl.String)
+        free = runs
+        for d in self.dets:
             rule = RUN_RULES[d.name]
-            ok = run.str.contains(f"^(?:{rule.core})$")
-            if rule.valid is not None:
-                ok = ok & rule.valid(run)
+            cand = free.filter(run.str.contains(f"^(?:{rule.core})$"))
+            if cand.height == 0:
+                continue
+            ok = pl.lit(True) if rule.valid is None else rule.valid(run)
             if rule.needs_kw is not None and d.name not in self.context:
                 kw = (pl.col("w").str.contains_any(list(d.keywords)) if d.keywords
                       else pl.lit(False))
                 ok = ok & (kw | ~rule.needs_kw(run))
-            ok = ok.fill_null(False)
-            winner = pl.when(ok).then(pl.lit(d.name)).otherwise(
-                winner if winner is not None else pl.lit(None, dtype=pl.String))
-        hits = runs.with_columns(type=winner).filter(pl.col("type").is_not_null())
+            won = cand.filter(ok.fill_null(False))["i"]
+            if len(won):
+                owner = owner.scatter(won, d.name)
+                free = free.filter(~pl.col("i").is_in(won.implode()))
+        hits = runs.with_columns(owner).filter(pl.col("type").is_not_null())
         return hits.select("row", "start", "end", "type", value=run)
 
 
