@@ -13,7 +13,7 @@ from ckan import model
 from ckan.plugins import toolkit
 
 from . import roles, states
-from .model import application_table as AT
+from .model import application_table as AT, review_table as VT
 
 
 def _ok():
@@ -61,9 +61,11 @@ def can_view(user, app) -> bool:
         return False
     if roles.is_operator(user):
         return True
-    if app["state"] in (states.SUBMITTED, states.RETURNED) and not app.get("submitted_at"):
-        return False
-    return any(roles.is_department_reviewer(user, o) for o in app.get("org_ids") or [])
+    # departments see an application once it passed the formal check
+    # (it then has a review row for each department)
+    reviewed = {r[0] for r in model.Session.execute(select(VT.c.org_id).where(
+        VT.c.application_id == app["id"]))}
+    return any(roles.is_department_reviewer(user, o) for o in reviewed)
 
 
 def profile_update(context, data_dict):
