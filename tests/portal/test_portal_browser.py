@@ -56,6 +56,8 @@ def test_sysadmin_creates_dataset_in_ui(page, live_server, demo):
     login(page, live_server, "rx-sysadmin", demo["rx-sysadmin"])
     page.goto(live_server("/dataset/new"))
     page.fill("#field-title", "浏览器测试公交站点数据")
+    # The URL name is generated from the title (slug preview); edit it.
+    page.click(".slug-preview button")
     page.fill("#field-name", "browser-bus-stops")
     page.fill("#field-notes", "浏览器端到端测试创建的公交站点数据集，包含站点名称与坐标。")
     page.select_option("#field-organizations", index=1)
@@ -68,13 +70,19 @@ def test_sysadmin_creates_dataset_in_ui(page, live_server, demo):
     page.select_option("#field-contains_personal_info", "false")
     page.fill("#field-data_items-0-name_en", "stop_name")
     page.fill("#field-data_items-0-name_zh", "站点名称")
+    page.select_option("#field-data_items-0-data_type", "string")
+    page.select_option("#field-data_items-0-sensitivity", "none")
     page.click("button[name=save]")
     page.wait_for_load_state()
     # Stage 2: add a data resource, then finish.
-    print("ERR", page.locator(".error-explanation").all_inner_texts())
+    assert not page.locator(".error-explanation").count(), \
+        page.locator(".error-explanation").all_inner_texts()
+    page.click("#resource-link-button")
+    page.fill("#field-resource-url", "https://example.invalid/stops.csv")
     page.fill("#field-name", "站点表")
-    page.fill("#field-image-url", "https://example.invalid/stops.csv")
     page.click("button[name=save][value=go-metadata]")
     page.wait_for_load_state()
+    assert not page.locator(".error-explanation").count(), \
+        page.locator(".error-explanation").all_inner_texts()
     page.goto(live_server("/dataset/browser-bus-stops"))
     assert "浏览器测试公交站点数据" in page.content()

@@ -27,6 +27,7 @@ class SchemaPlugin(p.SingletonPlugin):
     # IConfigurer
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
+        tk.add_resource("assets", "govopen_schema")
 
     # IConfigDeclaration
     def declare_config_options(self, declaration, key):

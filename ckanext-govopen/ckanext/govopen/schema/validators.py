@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any, Iterable, Optional
 
-from ckan.lib.navl.dictization_functions import Invalid, missing
+from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 
 from ckanext.govopen.identifiers import is_valid_uscc, USCC_ALPHABET
 
@@ -598,6 +598,31 @@ def govopen_dataset_rules(key, data, errors, context):
                         "clear: " + ", ".join(it for it in direct if it)))
 
 
+def govopen_skip_blank_item(key, data, errors, context):
+    """First validator of every ``repeating_subfields`` subfield: a row whose
+    subfields are all empty (a blank panel left on the form, or the form's
+    hidden template row if a browser ever submits it) is dropped instead of
+    failing ``required``. ``key`` is ``(field, index, subfield)``; the row's
+    keys are removed so the stored list and the dataset rules never see it.
+    """
+    if len(key) != 3:
+        return
+    prefix = key[:2]
+    row = [k for k in data if len(k) == 3 and k[:2] == prefix]
+
+    def blank(value: Any) -> bool:
+        # unknown keys of the row (e.g. "INDEX0-name_en" from a submitted
+        # REPEATING-INDEX0 template panel) arrive as a dict in __extras
+        if isinstance(value, dict):
+            return all(blank(v) for v in value.values())
+        return _empty(value)
+
+    if all(blank(data[k]) for k in row):
+        for k in row:
+            data.pop(k, None)
+        raise StopOnError
+
+
 def _data_items(data: dict) -> list[dict]:
     items: dict[int, dict] = {}
     for k, v in data.items():
@@ -633,5 +658,6 @@ def get_validators() -> dict:
         "govopen_data_updated_default": govopen_data_updated_default,
         "govopen_sysadmin_only_change": govopen_sysadmin_only_change,
         "govopen_dataset_rules": govopen_dataset_rules,
+        "govopen_skip_blank_item": govopen_skip_blank_item,
         "govopen_reclassification": govopen_reclassification,
     }
