@@ -1,9 +1,9 @@
 """Streaming desensitization: scan a file → plan; run a plan → derivative.
 
-The source is cut into record-aligned segments (:mod:`.segments`); each
-runs as one polars streaming query (CSV scan → ``map_batches`` → ``sink_csv``)
-whose morsels are transformed with vectorised operators on several threads.
-Memory depends on the segment and morsel size, not the file size. The output is written next to the
+The source is cut into record-aligned segments (:mod:`.segments`) that are
+parsed, transformed batch by batch with vectorised operators, and written
+as CSV on three overlapping threads (:mod:`.pipeline`). Memory depends on
+the segment and batch size, not the file size. The output is written next to the
 target as ``*.part`` and renamed at the end: a failed run leaves no
 half-written derivative and never touches the original.
 """
@@ -27,6 +27,7 @@ from .plan import Plan, propose
 from .problems import DesensitizeError
 from .pseudonym import Keyring
 from .registry import Registry, default_registry
+from . import pipeline
 from .scrub import Scrubber
 from .sources import open_source, translate_polars_error
 from .verify import verify
@@ -167,11 +168,10 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
                                 seed=int.from_bytes(keyring.key_for("noise:" + c)[:8], "big")
                                 if keyring else 0)
     kanon = KAnonCounter(plan.quasi_identifiers)
-    # Morsels are transformed on several polars threads at once: shared
-    # counters change under this lock only.
+    # Transforms run on one thread, but operators and scrubbers may be
+    # shared with callers that use threads; keep their stats consistent.
     lock = threading.Lock()
     state = {"rows_in": 0, "rows_out": 0, "done": 0.1}
-    errors: list[BaseException] = []
 
     def transform(df: pl.DataFrame, offset: int | None) -> pl.DataFrame:
         out = _transform(df, plan, reg, contexts, scrubbers, stats, keep_columns, lock)
@@ -185,42 +185,32 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
     probe = transform(empty, 0)
     schema = probe.schema
 
-    def morsel(df: pl.DataFrame) -> pl.DataFrame:
-        try:
-            offset = None
-            if batch_hook is not None:
-                offset = int(df["__row"][0]) if df.height else state["rows_in"]
-                df = df.drop("__row")
-            out = transform(df, offset)
+    def batches(df: pl.DataFrame):
+        for off in range(0, df.height, batch_rows):
+            batch = df.slice(off, batch_rows)
+            out = transform(batch, state["rows_in"])
             kanon.update(out)
-            with lock:
-                state["rows_in"] += df.height
-                state["rows_out"] += out.height
-                if progress and src.est_rows:
-                    state["done"] = max(state["done"],
-                                        min(0.99, 0.1 + 0.9 * state["rows_in"] / src.est_rows))
-                    progress(state["done"])
-            return out
-        except BaseException as exc:  # re-raised as itself after polars unwinds
-            errors.append(exc)
-            raise
+            state["rows_in"] += batch.height
+            state["rows_out"] += out.height
+            if progress and src.est_rows:
+                state["done"] = max(state["done"],
+                                    min(0.99, 0.1 + 0.9 * state["rows_in"] / src.est_rows))
+                progress(state["done"])
+            yield out
 
-    with open(part, "wb") as fh, pl.Config(streaming_chunk_size=batch_rows):
+    with open(part, "wb") as fh:
         if bom:
             fh.write(b"\xef\xbb\xbf")
-        header = True
+        header = [True]
+
+        def write(out: pl.DataFrame) -> None:
+            out.write_csv(fh, include_header=header[0])
+            header[0] = False
         try:
-            for lf in src.segments():
-                if batch_hook is not None:
-                    lf = lf.with_row_index("__row", offset=state["rows_in"])
-                lf.map_batches(morsel, schema=schema, streamable=True).sink_csv(
-                    fh, include_header=header, maintain_order=True)
-                header = False
+            pipeline.run((lf.collect() for lf in src.segments()), batches, write)
         except pl.exceptions.PolarsError as exc:
-            if errors:
-                raise errors[0] from None
             raise translate_polars_error(exc) from None
-        if header:
+        if header[0]:
             probe.write_csv(fh, include_header=True)
     out_cols = probe.columns
     for c, s in scrubbers.items():

@@ -72,21 +72,34 @@ _CITY = r"(?:[^市盟区县]{1,8}?(?:市|自治州|盟|地区))?"
 _COUNTY = r"[^区县旗市路街镇乡村号\d]{1,8}?(?:区|县|旗|市)"
 
 
-def _gen_address(level: str) -> pl.Expr:
+def _address_levels(level: str) -> list[pl.Expr]:
     v = pl.col("v").str.strip_chars()
     county = v.str.extract(f"^({_PROV}{_CITY}{_COUNTY})", 1)
     city = v.str.extract(f"^({_PROV}[^市盟区县]{{1,8}}?(?:市|自治州|盟|地区))", 1)
     prov = v.str.extract(r"^([^省市]{2,7}?(?:省|自治区|特别行政区|市))", 1)
-    chain = {"county": [county, city, prov], "city": [city, prov], "province": [prov]}[level]
+    return {"county": [county, city, prov], "city": [city, prov], "province": [prov]}[level]
+
+
+def _gen_address(s: pl.Series, level: str) -> pl.Series:
+    """First level of the chain that parses; each fallback regex runs only
+    on the cells the previous one could not parse (few), not on all."""
+    chain = _address_levels(level)
+    out = s.to_frame("v").select(chain[0]).to_series()
+    for expr in chain[1:]:
+        miss = (out.is_null() & s.is_not_null()).arg_true()
+        if len(miss) == 0:
+            break
+        out = out.clone().scatter(miss, s.gather(miss).to_frame("v").select(expr).to_series())
     # Unparseable addresses become empty rather than leaking a street.
-    return pl.when(v.is_null()).then(None).otherwise(pl.coalesce(*chain, pl.lit("")))
+    return _expr(out, pl.when(pl.col("v").is_null() & s.is_not_null()).then(pl.lit(""))
+                 .otherwise(pl.col("v"))).alias(s.name)
 
 
 def generalize(s, params, ctx):
     kind = params.get("kind", "date")
     v = pl.col("v")
     if kind == "address":
-        return _expr(s, _gen_address(params.get("level", "county")))
+        return _gen_address(s, params.get("level", "county"))
     if kind == "date":
         v = v.str.normalize("NFKC")
         g = v.str.extract_groups(r"^\s*(?P<y>\d{4})\s*[-/年.]?\s*(?P<m>\d{1,2})?")

@@ -216,22 +216,26 @@ class VectorDetector:
                                      "type": pl.String, "value": pl.String})
         if not self.dets or texts.len() == 0:
             return empty
-        toks = pl.DataFrame({"t": texts}).with_row_index("row").select(
-            "row", tok=pl.col("t").str.extract_all(RUN_TOKEN))
-        toks = toks.with_columns(end=pl.col("tok").list.eval(
-            pl.element().str.len_chars().cum_sum()))
-        runs = (toks.explode(["tok", "end"])
-                .with_columns(run=pl.col("tok").str.extract(r"([0-9A-Za-z]+)$", 1))
+        # Tokens "non-run prefix + run" tile each cell from its start, so a
+        # run ends at the running total of token lengths within its cell.
+        toks = (pl.DataFrame({"t": texts}).with_row_index("row")
+                .select("row", tok=pl.col("t").str.extract_all(RUN_TOKEN))
+                .explode("tok").drop_nulls("tok"))
+        n = pl.col("tok").str.len_chars().cast(pl.Int64)
+        total = n.cum_sum()
+        new_row = pl.col("row") != pl.col("row").shift(1)
+        base = pl.when(new_row.fill_null(True)).then(total - n).otherwise(None).forward_fill()
+        runs = (toks.with_columns(end=(total - base).cast(pl.UInt32),
+                                  run=pl.col("tok").str.extract(r"([0-9A-Za-z]+)$", 1))
                 .filter(pl.col("run").str.len_chars() >= MIN_RUN)
-                .select("row", "run", end=pl.col("end").cast(pl.UInt32)))
+                .select("row", "run", "end"))
         if runs.height == 0:
             return empty
         runs = runs.with_columns(start=pl.col("end") - pl.col("run").str.len_chars())
         run = pl.col("run")
         lo = (pl.col("start").cast(pl.Int64) - KEYWORD_WINDOW).clip(lower_bound=0)
-        win = texts.gather(runs["row"]).alias("w")
-        runs = runs.with_columns(win).with_columns(
-            w=pl.col("w").str.slice(lo, pl.col("start") - lo).str.to_lowercase())
+        window = pl.col("w").str.slice(lo, pl.col("start") - lo).str.to_lowercase()
+
         # Detection order: a run taken by a lower order is not offered to
         # later detectors, and validators only see runs matching their core.
         runs = runs.with_row_index("i")
@@ -244,9 +248,10 @@ class VectorDetector:
                 continue
             ok = pl.lit(True) if rule.valid is None else rule.valid(run)
             if rule.needs_kw is not None and d.name not in self.context:
-                kw = (pl.col("w").str.contains_any(list(d.keywords)) if d.keywords
-                      else pl.lit(False))
-                ok = ok & (kw | ~rule.needs_kw(run))
+                # The keyword window is built only for runs that need it.
+                ok = ok & (~rule.needs_kw(run) | (
+                    window.str.contains_any(list(d.keywords)) if d.keywords else pl.lit(False)))
+                cand = cand.with_columns(texts.gather(cand["row"]).alias("w"))
             won = cand.filter(ok.fill_null(False))["i"]
             if len(won):
                 owner = owner.scatter(won, d.name)

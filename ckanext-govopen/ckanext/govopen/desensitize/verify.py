@@ -1,19 +1,19 @@
 """Verification re-scan of a derivative (GUIDE §6.5 step 4).
 
 Every cell of every column is scanned for direct identifiers with the same
-detectors as the engine (vectorised where :mod:`.vecscan` applies, one
-streaming query per segment), and each column is re-classified for person
+detectors as the engine (vectorised where :mod:`.vecscan` applies,
+segment by segment), and each column is re-classified for person
 names. The publication gate blocks on ``ok == False``. Offsets of offending
 rows are reported, never their values.
 """
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import polars as pl
 
 from .columns import SAMPLE_SIZE, classify, header_matches
+from . import pipeline
 from .problems import DesensitizeError, problem
 from .scrub import Scrubber
 from .sources import open_source, translate_polars_error
@@ -38,35 +38,23 @@ def verify(path: str, *, registry=None, batch_rows: int = 50_000,
             for c in src.columns}
         found = {c: Counter() for c in src.columns}
         rows = {c: [] for c in src.columns}
-        lock = threading.Lock()  # morsels are scanned on several threads
-        errors: list[BaseException] = []
+        state = {"offset": 0}
 
-        def morsel(df: pl.DataFrame) -> pl.DataFrame:
-            try:
-                base = int(df["__row"][0]) if df.height else 0
-                for c in src.columns:
-                    hits, at = scrubbers[c].count(df[c])
-                    if hits:
-                        with lock:
-                            found[c].update(hits)
-                            rows[c].extend(base + i for i in at)
-                return pl.DataFrame({"n": [df.height]}, schema={"n": pl.Int64})
-            except BaseException as exc:
-                errors.append(exc)
-                raise
+        def scan(df: pl.DataFrame):
+            for c in src.columns:
+                hits, at = scrubbers[c].count(df[c])
+                if hits:
+                    found[c].update(hits)
+                    rows[c].extend(state["offset"] + i for i in at)
+            state["offset"] += df.height
+            return iter(())
 
-        offset = 0
         try:
-            with pl.Config(streaming_chunk_size=batch_rows):
-                for lf in src.segments():
-                    counted = (lf.with_row_index("__row", offset=offset)
-                               .map_batches(morsel, schema={"n": pl.Int64}, streamable=True)
-                               .collect(engine="streaming"))
-                    offset += int(counted["n"].sum())
+            # Parsing the next segment overlaps with scanning this one.
+            pipeline.run((lf.collect() for lf in src.segments()), scan, lambda _: None)
         except pl.exceptions.PolarsError as exc:
-            if errors:
-                raise errors[0] from None
             raise translate_polars_error(exc) from None
+        offset = state["offset"]
         rows = {c: sorted(r)[:5] for c, r in rows.items()}
         sample = src.sample(SAMPLE_SIZE)
         name_dets = [d for d in reg.detectors if d.pattern is None and d.direct]
