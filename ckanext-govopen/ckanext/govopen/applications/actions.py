@@ -14,7 +14,7 @@ import re
 import uuid
 from typing import Any, Optional
 
-from sqlalchemy import and_, func, insert, select, text, update
+from sqlalchemy import Text, and_, insert, or_, select, text, update
 
 from ckan import model
 from ckan.plugins import toolkit
@@ -795,8 +795,8 @@ def _user_name(uid):
 
 
 def _enrich(app: dict, brief: bool = False) -> dict:
-    out = row_dict(type("R", (), {"_mapping": app})()) if not isinstance(app.get("created"), str) \
-        else dict(app)
+    out = {k: (v.isoformat() if isinstance(v, (datetime.date, datetime.datetime)) else v)
+           for k, v in app.items()}
     pkgs = []
     for pid in app.get("package_ids") or []:
         pkg = model.Package.get(pid)
@@ -893,7 +893,6 @@ def application_list(context, data_dict):
                 [states.DRAFT, states.SUBMITTED, states.RETURNED])))
         if not conds:
             return {"count": 0, "results": []}
-        from sqlalchemy import or_
         q = q.where(or_(*conds))
     if data_dict.get("state"):
         q = q.where(AT.c.state.in_(sch.as_list(data_dict["state"])))
@@ -908,7 +907,7 @@ def application_list(context, data_dict):
                          AT.c.state.in_(list(states.STAGES))))
     if data_dict.get("q"):
         like = f"%{data_dict['q']}%"
-        q = q.where((AT.c.ref_no.ilike(like)) | (func.cast(AT.c.data, model.types.UnicodeText).ilike(like)))
+        q = q.where((AT.c.ref_no.ilike(like)) | (AT.c.data.cast(Text).ilike(like)))
     q = q.order_by(AT.c.deadline.asc().nulls_last(), AT.c.modified.desc())
     rows = [dict(r._mapping) for r in model.Session.execute(q)]
     limit = int(data_dict.get("limit") or 100)
