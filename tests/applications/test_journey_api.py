@@ -151,3 +151,49 @@ def test_revocation_effective_on_next_request(app):
     check = call(app, u["applicant"], "govopen_access_check",
                  resource_id=pkg["resources"][0]["id"])
     assert check["allowed"] is False
+
+
+def test_renewal_and_pages(app):
+    w = world_mod.build(with_tokens=True)
+    u, pkg = w["users"], w["pkgs"]["a"]
+    from .conftest import act, app_form, profile
+    profile(u["applicant"])
+    act("govopen_applicant_verify", u["operator"], user_id=u["applicant"]["id"])
+    a = act("govopen_application_create", u["applicant"], **app_form(pkg))
+    act("govopen_application_submit", u["applicant"], id=a["id"])
+    act("govopen_application_review", u["operator"], id=a["id"], decision="pass")
+    act("govopen_application_review", u["reviewer"], id=a["id"], decision="approve")
+    a = act("govopen_application_agree", u["applicant"], id=a["id"], accept_agreement=True)
+    old_grant = a["grant_ids"][0]
+    # renewal: answers carried over, shortened review without formal check
+    r = call(app, u["applicant"], "govopen_application_renew", id=a["id"],
+             period_end=(datetime.date.today() + datetime.timedelta(days=300)).isoformat())
+    assert r["state"] == "draft" and r["renewal_of"] == a["id"]
+    assert r["data"]["system_name"] == a["data"]["system_name"]
+    call(app, u["applicant"], "govopen_application_attach", id=r["id"], kind="commitment",
+         files={"upload": ("承诺书.pdf", b"%PDF")})
+    r = call(app, u["applicant"], "govopen_application_submit", id=r["id"])
+    assert r["state"] == "substantive_review"
+    call(app, u["reviewer"], "govopen_application_review", id=r["id"], decision="approve")
+    r = call(app, u["applicant"], "govopen_application_agree", id=r["id"],
+             accept_agreement=True)
+    assert r["state"] == "active"
+    old = call(app, u["applicant"], "govopen_application_show", id=a["id"])
+    assert old["state"] == "renewed"
+    assert call(app, u["sysadmin"], "govopen_grant_show", id=old_grant)["revoked_at"]
+    download(app, u["applicant"], pkg, 200)          # the new grant serves
+
+    # pages render for each role
+    h = {"Authorization": u["applicant"]["token"]}
+    assert "我的申请" in app.get("/dashboard/applications", headers=h).body
+    body = app.get(f"/applications/{r['id']}", headers=h).body
+    assert "办理进度" in body and "签署开放利用协议" in body
+    assert "申请使用" in app.get(f"/dataset/{pkg['name']}/apply", headers=h).body
+    assert "申请主体信息" in app.get("/applications/profile", headers=h).body
+    op = {"Authorization": u["operator"]["token"]}
+    assert "合计" in app.get("/applications/overview", headers=op).body
+    assert "审核队列" in app.get("/applications/review", headers=op).body
+    app.get("/applications/overview", headers={"Authorization": u["reviewer"]["token"]},
+            status=403)
+    app.get(f"/applications/{r['id']}", headers={"Authorization": u["outsider"]["token"]},
+            status=403)

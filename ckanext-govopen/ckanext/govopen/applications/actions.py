@@ -734,9 +734,9 @@ def application_renew(context, data_dict):
     form.pop("agreement", None)
     form.update(sch.normalise_application(
         {k: v for k, v in data_dict.items() if k not in ("id", "package_ids", "package_id")}))
-    if not data_dict.get("period_start") and old["valid_until"]:
-        form["period_start"] = (workdays.to_date(old["valid_until"])
-                                + datetime.timedelta(days=1)).isoformat()
+    if not data_dict.get("period_start"):
+        # the renewal replaces the old grant when it is activated
+        form["period_start"] = workdays.today().isoformat()
     form["package_ids"] = old["package_ids"]
     return application_create(context, dict(form, _renewal_of=old["id"]))
 
