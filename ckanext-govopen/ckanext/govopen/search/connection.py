@@ -8,6 +8,7 @@ parameter validation, so the backend only has to reproduce Solr's semantics.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from ckan import model
@@ -21,6 +22,13 @@ from .document import build_row
 from .lucene import QuerySyntaxError
 
 log = logging.getLogger(__name__)
+
+# Documents added with commit=False (``ckan search-index rebuild`` without
+# --commit-each) are written in batches; commit(), any search and any delete
+# flush them first, so a process always reads its own writes.
+BATCH_SIZE = 250
+_pending: list[dict[str, Any]] = []
+_pending_lock = threading.Lock()
 
 
 class Results:
@@ -60,13 +68,25 @@ class PostgresConnection:
     def add(self, docs: list[dict[str, Any]], commit: bool = True,
             **_: Any) -> None:
         rows = [build_row(d) for d in docs]
-        # Own transaction, like Solr: survives callers that index after
-        # their commit (group_purge, tag_delete) and is visible at once.
-        with self._engine().begin() as conn:
-            query.upsert(conn, rows)
+        with _pending_lock:
+            _pending.extend(rows)
+            if not commit and len(_pending) < BATCH_SIZE:
+                return
+        self._flush()
+
+    def _flush(self) -> None:
+        with _pending_lock:
+            rows = list({r["index_id"]: r for r in _pending}.values())
+            _pending.clear()
+        if rows:
+            # Own transaction, like Solr: survives callers that index after
+            # their commit (group_purge, tag_delete).
+            with self._engine().begin() as conn:
+                query.upsert(conn, rows)
 
     def delete(self, id: Any = None, q: str | None = None,
                commit: bool = True, **_: Any) -> None:
+        self._flush()
         with self._engine().begin() as conn:
             if q is not None:
                 query.delete_where(conn, q)
@@ -76,7 +96,7 @@ class PostgresConnection:
                     query.delete_where(conn, f'id:"{one}"')
 
     def commit(self, *_: Any, **__: Any) -> None:
-        """Writes commit immediately; nothing is pending."""
+        self._flush()
 
     def optimize(self, *_: Any, **__: Any) -> None:
         pass
@@ -84,6 +104,7 @@ class PostgresConnection:
     def search(self, q: str | None = None, search_handler: Any = None,
                **params: Any) -> Results:
         params["q"] = q
+        self._flush()
         try:
             with self._engine().connect() as conn:
                 count, docs, facets = query.run(conn, params)

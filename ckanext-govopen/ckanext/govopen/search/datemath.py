@@ -40,25 +40,25 @@ def parse(value: str, now: dt.datetime | None = None) -> dt.datetime:
         try:
             base = isoparse(head if sep else value)
         except (ValueError, OverflowError) as e:
-            raise DateMathError(f"Invalid date: {value!r}") from e
+            raise DateMathError(f"日期无效 / Invalid date: {value!r}") from e
         if base.tzinfo is None:
             base = base.replace(tzinfo=dt.timezone.utc)
         rest = rest.upper()
     pos = 0
     for m in _OP.finditer(rest):
         if m.start() != pos or m.group(2) not in _UNITS:
-            raise DateMathError(f"Invalid date math: {value!r}")
+            raise DateMathError(f"日期表达式无效 / Invalid date math: {value!r}")
         unit = _UNITS[m.group(2)]
         if m.group(1) == "/":
             if unit == "weeks":
-                raise DateMathError(f"Cannot round to weeks: {value!r}")
+                raise DateMathError(f"不能按周取整 / Cannot round to weeks: {value!r}")
             base = base.replace(**_ROUND[unit])
         else:
             try:
                 base = base + relativedelta(**{unit: int(m.group(1))})
             except (OverflowError, ValueError) as e:
-                raise DateMathError(f"Date out of range: {value!r}") from e
+                raise DateMathError(f"日期超出范围 / Date out of range: {value!r}") from e
         pos = m.end()
     if pos != len(rest):
-        raise DateMathError(f"Invalid date math: {value!r}")
+        raise DateMathError(f"日期表达式无效 / Invalid date math: {value!r}")
     return base

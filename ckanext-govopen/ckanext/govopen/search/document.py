@@ -14,6 +14,7 @@ from .scrub import scrub_document
 
 MAX_POSITIONS_PER_LEXEME = 8  # enough for ranking; keeps vectors small
 MAX_LEXEME_BYTES = 2000       # PostgreSQL's limit is 2046
+MAX_FILTER_VALUE = 256        # longer values are matched from ``stored``
 
 
 def _strings(value: Any) -> list[str]:
@@ -60,6 +61,11 @@ class _Vector:
             + ",".join(slots) for lex, slots in self.entries.items())
 
 
+def _first(values: dict[str, list[str]], key: str) -> str | None:
+    items = values.get(key)
+    return items[0] if items else None
+
+
 def index_id(package_id: str, site_id: str) -> str:
     return hashlib.md5(f"{package_id}{site_id}".encode()).hexdigest()
 
@@ -78,13 +84,19 @@ def _solr_date(field: str, value: Any) -> Any:
     return text + "Z"
 
 
+def filter_values(values: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The exact-match (string) fields small enough to filter and facet on."""
+    return {k: v for k, v in values.items()
+            if fields.kind(k) == fields.STRING
+            and all(len(x) <= MAX_FILTER_VALUE for x in v)}
+
+
 def build_row(doc: dict[str, Any]) -> dict[str, Any]:
     doc = {k: _solr_date(k, v) for k, v in scrub_document(doc).items()}
     values = {k: _strings(v) for k, v in doc.items()
               if k not in fields.BLOB_FIELDS}
     values = {k: v for k, v in values.items() if v}
     whole = _Vector()
-    per_field: dict[str, str] = {}
     texts: list[str] = []
     for field, items in values.items():
         if not fields.is_searchable_text(field):
@@ -94,9 +106,6 @@ def build_row(doc: dict[str, Any]) -> dict[str, Any]:
                               for i in items)]
         tokens = [t for item in items for t in segment.index_tokens(item)]
         whole.add(tokens, fields.weight(field))
-        own = _Vector()
-        own.add(tokens, "D")
-        per_field[field] = own.literal()
         texts.extend(segment.normalize(i) for i in items)
     title = doc.get("title_string") or doc.get("title") or ""
     return {
@@ -108,8 +117,12 @@ def build_row(doc: dict[str, Any]) -> dict[str, Any]:
         "title_sort": title.strip().lower() if isinstance(title, str) else "",
         "metadata_created": _timestamp(doc.get("metadata_created")),
         "metadata_modified": _timestamp(doc.get("metadata_modified")),
-        "fields": json.dumps(values, ensure_ascii=False),
-        "tok": json.dumps(per_field, ensure_ascii=False),
+        "stored": json.dumps(values, ensure_ascii=False),
+        "filters": json.dumps(filter_values(values), ensure_ascii=False),
+        "state": _first(values, "state"),
+        "capacity": _first(values, "capacity"),
+        "dataset_type": _first(values, "dataset_type"),
+        "permission_labels": values.get("permission_labels", []),
         "tsv": whole.literal(),
         "search_text": "\n".join(texts),
         "data_dict": doc.get("data_dict"),

@@ -37,7 +37,8 @@ def min_should_match(mm: str | None, n: int) -> int:
         else:
             required = _mm_value(parts[0], n)
     except ValueError as e:
-        raise QuerySyntaxError(f"Invalid mm parameter {mm!r}") from e
+        raise QuerySyntaxError(
+            f"mm 参数无效 / Invalid mm parameter {mm!r}") from e
     return max(1, min(n, required))
 
 
@@ -45,7 +46,7 @@ def compile_freetext(q: str, compiler: Compiler, mm: str | None) -> str:
     required, optional, prohibited = [], [], []
     clauses = _CLAUSE.findall(q)
     if len(clauses) > MAX_CLAUSES:
-        raise QuerySyntaxError("Too many search terms")
+        raise QuerySyntaxError("搜索词过多 / Too many search terms")
     for sign, text in clauses:
         if text in _OPERATORS:
             continue

@@ -15,6 +15,7 @@ from luqum.exceptions import ParseError
 from luqum.parser import parser
 
 from . import datemath, fields, terms
+from .document import MAX_FILTER_VALUE
 from .sqlparams import Params, like_escape
 
 
@@ -29,16 +30,18 @@ MAX_NODES = 400
 
 def parse(query: str) -> tree.Item:
     if len(query) > MAX_QUERY_LENGTH:
-        raise QuerySyntaxError("Query too long")
+        raise QuerySyntaxError("搜索语句过长 / Query too long")
     try:
         with _parse_lock:
             node = parser.parse(query)
     except (ParseError, ValueError, TypeError) as e:
-        raise QuerySyntaxError(f"Cannot parse query {query!r}: {e}") from e
+        raise QuerySyntaxError(
+            f"无法解析搜索语句 / Cannot parse query {query!r}: {e}") from e
     except Exception as e:  # luqum raises bare exceptions on some input
-        raise QuerySyntaxError(f"Cannot parse query {query!r}") from e
+        raise QuerySyntaxError(
+            f"无法解析搜索语句 / Cannot parse query {query!r}") from e
     if sum(1 for _ in _walk(node)) > MAX_NODES:
-        raise QuerySyntaxError("Query too complex")
+        raise QuerySyntaxError("搜索语句过于复杂 / Query too complex")
     return node
 
 
@@ -46,6 +49,16 @@ def _walk(node):
     yield node
     for child in node.children:
         yield from _walk(child)
+
+
+# Single-valued fields every query filters on, kept as real columns so the
+# planner has statistics (see migration a1f0c0de0003).
+HOT_COLUMNS = ("site_id", "state", "capacity", "dataset_type")
+
+
+def column_for(field: str) -> str:
+    """Exact-match fields live in the small ``filters`` column."""
+    return "filters" if fields.kind(field) == fields.STRING else "stored"
 
 
 _ESCAPE = re.compile(r"\\(.)", re.S)
@@ -92,7 +105,8 @@ class Compiler:
         method = getattr(self, "_" + type(node).__name__, None)
         if method is None:
             raise QuerySyntaxError(
-                f"Unsupported query construct: {type(node).__name__}")
+                f"不支持的搜索语法 / Unsupported query construct: "
+                f"{type(node).__name__}")
         return method(node, field)
 
     def _join(self, node, field, op):
@@ -138,7 +152,7 @@ class Compiler:
         if name == "*":
             name = self.default_field
         if not fields.valid_name(name):
-            raise QuerySyntaxError(f"Invalid field name {name!r}")
+            raise QuerySyntaxError(f"无效的字段名 / Invalid field name {name!r}")
         return self.compile(node.expr, name)
 
     def _Word(self, node, field):
@@ -152,7 +166,7 @@ class Compiler:
         field = field or self.default_field
         pattern = node.value[1:-1]
         if len(pattern) > 200:
-            raise QuerySyntaxError("Regular expression too long")
+            raise QuerySyntaxError("正则表达式过长 / Regular expression too long")
         return self._values_match(field, "~", self.params.add(pattern))
 
     def _Range(self, node, field):
@@ -170,24 +184,31 @@ class Compiler:
 
     # -- leaves ------------------------------------------------------------
     def _values(self, field: str) -> str:
-        return f"jsonb_array_elements_text(i.fields -> {self.params.add(field)})"
+        return (f"jsonb_array_elements_text(i.{column_for(field)} -> "
+                f"{self.params.add(field)})")
 
     def _values_match(self, field: str, op: str, rhs: str,
                       expr: str = "v") -> str:
         return (f"EXISTS (SELECT 1 FROM {self._values(field)} AS v "
                 f"WHERE {expr} {op} {rhs})")
 
-    def _field_tsv(self, field: str) -> str:
-        return f"CAST(i.tok ->> {self.params.add(field)} AS tsvector)"
-
-    def _text_match(self, field: str, tsquery: str) -> str:
-        self.rank_terms.append(tsquery)
-        q = f"CAST({self.params.add(tsquery)} AS tsquery)"
+    def _text_match(self, field: str, word: str, prefix: bool = False) -> str:
+        """Word match via the weighted whole-document vector (GIN index);
+        for a named field, restricted to its weight class and confirmed by a
+        substring of the stored value, since classes hold several fields."""
+        weights = "" if field == "text" else fields.weight(field)
+        tsquery = terms.word_query(word, weights, prefix)
+        if tsquery is None:
+            return "TRUE"
+        self.rank_terms.append(terms.word_query(word, "", prefix))
+        match = f"(i.tsv @@ CAST({self.params.add(tsquery)} AS tsquery))"
         if field == "text":
-            return f"(i.tsv @@ {q})"
-        # The whole-document vector uses the GIN index; the per-field vector
-        # then confirms the word sits in the asked-for field.
-        return f"(i.tsv @@ {q} AND {self._field_tsv(field)} @@ {q})"
+            return match
+        confirm = " OR ".join(
+            "(" + " AND ".join(self._substring(field, f"%{like_escape(p)}%")
+                               for p in pieces) + ")"
+            for pieces in terms.variants(word))
+        return f"({match} AND ({confirm}))"
 
     def _substring(self, field: str, like: str) -> str:
         if field == "text":
@@ -203,7 +224,7 @@ class Compiler:
         if raw == "*":
             if field == "text":
                 return "TRUE"
-            return f"(i.fields ? {self.params.add(field)})"
+            return f"(i.stored ? {self.params.add(field)})"
         like = _wildcard_like(raw)
         if kind == fields.TEXT:
             value = _literal(raw)
@@ -211,21 +232,27 @@ class Compiler:
                 stem = value[:-1]
                 if value.endswith("*") and "*" not in stem and "?" not in stem \
                         and stem and not terms.needs_substring(stem):
-                    tq = terms.word_query(stem, prefix=True)
-                    if tq:
-                        return self._text_match(field, tq)
+                    return self._text_match(field, stem, prefix=True)
                 return self._substring(field, like.lower())
             if terms.needs_substring(value):
                 return self._substring(field,
                                        f"%{like_escape(value.lower())}%")
-            tq = terms.word_query(value)
-            return self._text_match(field, tq) if tq else "TRUE"
+            return self._text_match(field, value)
         if like is not None:
             return self._values_match(field, "LIKE", self.params.add(like))
         value = _literal(raw)
         if kind in (fields.DATE, fields.NUMBER):
             return self.range(field, value, value, True, True)
-        return f"(i.fields @> {self.params.json({field: [value]})})"
+        return self.exact(field, value)
+
+    def exact(self, field: str, value: str) -> str:
+        if field in HOT_COLUMNS:
+            return f"(i.{field} = {self.params.add(value)})"
+        if field == "permission_labels":
+            return (f"(i.permission_labels @> "
+                    f"CAST(ARRAY[{self.params.add(value)}] AS text[]))")
+        column = "filters" if len(value) <= MAX_FILTER_VALUE else "stored"
+        return f"(i.{column} @> {self.params.json({field: [value]})})"
 
     def phrase(self, field: str, text: str) -> str:
         if field.endswith("_ngram"):
@@ -235,7 +262,7 @@ class Compiler:
         if kind != fields.TEXT:
             if kind in (fields.DATE, fields.NUMBER):
                 return self.range(field, text, text, True, True)
-            return f"(i.fields @> {self.params.json({field: [text]})})"
+            return self.exact(field, text)
         pieces = terms.phrase_pieces(text)
         sub = self._substring(field, f"%{like_escape(text.lower())}%")
         if not pieces or any(len(p) == 1 and terms.segment.is_cjk(p)
@@ -258,7 +285,7 @@ class Compiler:
                 op += "="
             conds.append((op, self._typed_bound(kind, bound)))
         if not conds:
-            return f"(i.fields ? {self.params.add(field)})"
+            return f"(i.stored ? {self.params.add(field)})"
         if kind == fields.DATE and field in ("metadata_modified",
                                              "metadata_created"):
             return "(" + " AND ".join(f"i.{field} {op} {rhs}"
@@ -279,7 +306,7 @@ class Compiler:
             try:
                 float(bound)
             except ValueError as e:
-                raise QuerySyntaxError(f"Not a number: {bound!r}") from e
+                raise QuerySyntaxError(f"不是数字 / Not a number: {bound!r}") from e
             return f"CAST({self.params.add(bound)} AS numeric)"
         return self.params.add(bound)
 

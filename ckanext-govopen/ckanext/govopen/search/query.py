@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from . import fields
 from .freetext import compile_freetext
-from .lucene import Compiler, QuerySyntaxError, compile_query
+from .lucene import Compiler, QuerySyntaxError, column_for, compile_query
 from .sort import order_by
 from .sqlparams import Params
 
@@ -29,7 +29,8 @@ def _int(params: dict, key: str, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError) as e:
-        raise QuerySyntaxError(f"Invalid {key!r} parameter: {value!r}") from e
+        raise QuerySyntaxError(
+            f"参数无效 / Invalid {key!r} parameter: {value!r}") from e
 
 
 def _bool(value: Any, default: bool = True) -> bool:
@@ -74,7 +75,7 @@ def build_where(params: dict[str, Any], sql: Params) -> tuple[str, str]:
 
 
 def _doc(row: Any, wanted: list[str] | None) -> dict[str, Any]:
-    stored: dict[str, list[str]] = row.fields
+    stored: dict[str, list[str]] = row.stored
     doc: dict[str, Any] = {}
     keys: Iterable[str] = wanted if wanted is not None else \
         list(stored) + ["data_dict", "validated_data_dict", "index_id"]
@@ -104,13 +105,14 @@ def _facets(conn, params: dict, where: str, sql: Params) -> dict[str, list]:
     parts = []
     for name in names:
         if not fields.valid_name(name):
-            raise QuerySyntaxError(f"Invalid facet field {name!r}")
+            raise QuerySyntaxError(
+                f"无效的分面字段 / Invalid facet field {name!r}")
         f = sql.add(name)
         lim = "" if limit < 0 else f" LIMIT {int(limit)}"
         parts.append(
             f"(SELECT {f} AS field, v AS value, count(*) AS n "
             f"FROM {TABLE} i CROSS JOIN LATERAL "
-            f"jsonb_array_elements_text(i.fields -> {f}) AS v "
+            f"jsonb_array_elements_text(i.{column_for(name)} -> {f}) AS v "
             f"WHERE {where} GROUP BY v HAVING count(*) >= {int(mincount)} "
             f"ORDER BY n DESC, v{lim})")
     out: dict[str, list] = {name: [] for name in names}
@@ -125,7 +127,8 @@ def run(conn, params: dict[str, Any]) -> tuple[int, list[dict], dict]:
     rows = _int(params, "rows", 10)
     start = _int(params, "start", 0)
     if rows < 0 or start < 0:
-        raise QuerySyntaxError("rows and start must not be negative")
+        raise QuerySyntaxError(
+            "rows 和 start 不能为负数 / rows and start must not be negative")
     order = order_by(params.get("sort") or DEFAULT_SORT, rank, sql)
     count = conn.execute(text(f"SELECT count(*) FROM {TABLE} i WHERE {where}"),
                          sql).scalar()
@@ -134,7 +137,7 @@ def run(conn, params: dict[str, Any]) -> tuple[int, list[dict], dict]:
         wanted = _field_list(params.get("fl"))
         blobs = [c for c in ("data_dict", "validated_data_dict")
                  if wanted is None or c in wanted]
-        cols = ", ".join(["i.index_id", "i.fields", f"{rank} AS score"]
+        cols = ", ".join(["i.index_id", "i.stored", f"{rank} AS score"]
                          + [f"i.{c}" for c in blobs])
         result = conn.execute(text(
             f"SELECT {cols} FROM {TABLE} i WHERE {where} ORDER BY {order} "
@@ -155,18 +158,24 @@ def upsert(conn, rows: list[dict[str, Any]]) -> None:
         return
     conn.execute(text(f"""
         INSERT INTO {TABLE} (index_id, id, name, site_id, title_sort,
-            metadata_created, metadata_modified, fields, tok, tsv,
+            metadata_created, metadata_modified, stored, filters, state,
+            capacity, dataset_type, permission_labels, tsv,
             search_text, data_dict, validated_data_dict, indexed_at)
         VALUES (:index_id, :id, :name, :site_id, :title_sort,
-            :metadata_created, :metadata_modified, CAST(:fields AS jsonb),
-            CAST(:tok AS jsonb), CAST(:tsv AS tsvector), :search_text,
+            :metadata_created, :metadata_modified, CAST(:stored AS jsonb),
+            CAST(:filters AS jsonb), :state, :capacity, :dataset_type,
+            :permission_labels, CAST(:tsv AS tsvector), :search_text,
             :data_dict, :validated_data_dict, now())
         ON CONFLICT (index_id) DO UPDATE SET
             id = EXCLUDED.id, name = EXCLUDED.name,
             site_id = EXCLUDED.site_id, title_sort = EXCLUDED.title_sort,
             metadata_created = EXCLUDED.metadata_created,
             metadata_modified = EXCLUDED.metadata_modified,
-            fields = EXCLUDED.fields, tok = EXCLUDED.tok, tsv = EXCLUDED.tsv,
+            stored = EXCLUDED.stored, filters = EXCLUDED.filters,
+            state = EXCLUDED.state, capacity = EXCLUDED.capacity,
+            dataset_type = EXCLUDED.dataset_type,
+            permission_labels = EXCLUDED.permission_labels,
+            tsv = EXCLUDED.tsv,
             search_text = EXCLUDED.search_text,
             data_dict = EXCLUDED.data_dict,
             validated_data_dict = EXCLUDED.validated_data_dict,

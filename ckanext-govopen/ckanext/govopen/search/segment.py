@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _HAS_WORD = re.compile(rf"[0-9a-z{_CJK}]", re.IGNORECASE)
+# Codes and compounds such as pm2.5, gb/t-2260, resource_abc: kept whole and
+# also split into their alphanumeric parts.
+_ASCII_COMPOUND = re.compile(r"[0-9a-z]+(?:[._\-/+][0-9a-z]+)*")
+_ALNUM = re.compile(r"[0-9a-z]+")
 _lock = threading.Lock()
 _state: dict = {}
 
@@ -66,6 +70,7 @@ def configure(synonym_groups: Iterable[Iterable[str]]) -> None:
         _state["synonym_index"] = index
         _state.pop("tokenizer", None)
     synonyms_of.cache_clear()
+    _short_tokens.cache_clear()
 
 
 def load_synonym_file(path: str) -> list[list[str]]:
@@ -95,12 +100,28 @@ def bigrams(run: str) -> list[str]:
 
 def index_tokens(text: str) -> list[str]:
     """Lexemes to store for one field value (search mode + CJK bigrams)."""
+    if len(text) <= 64:  # tags, formats, names repeat across datasets
+        return list(_short_tokens(text))
+    return _index_tokens(text)
+
+
+@functools.lru_cache(maxsize=50000)
+def _short_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_index_tokens(text))
+
+
+def _index_tokens(text: str) -> list[str]:
     text = normalize(text)
     tokens = [t for t in _tokenizer().cut_for_search(text, HMM=True)
               if _HAS_WORD.search(t)]
     for run in _CJK_RUN.findall(text):
         if len(run) > 2:
             tokens.extend(bigrams(run))
+    for compound in _ASCII_COMPOUND.findall(text):
+        tokens.append(compound)
+        parts = _ALNUM.findall(compound)
+        if len(parts) > 1:
+            tokens.extend(parts)
     return [t.strip() for t in tokens if t.strip()]
 
 
@@ -109,6 +130,8 @@ def query_pieces(word: str) -> list[str]:
     word = normalize(word)
     if is_cjk(word) and len(word) <= 2:
         return [word]
+    if not _CJK_RUN.search(word):
+        return _ASCII_COMPOUND.findall(word)
     pieces = []
     for t in _tokenizer().cut(word, HMM=False):
         t = t.strip()

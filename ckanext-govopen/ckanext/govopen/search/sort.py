@@ -29,7 +29,7 @@ def order_by(sort: str | None, rank_expr: str, params: Params) -> str:
             continue
         bits = part.split()
         if len(bits) != 2 or bits[1].lower() not in ("asc", "desc"):
-            raise QuerySyntaxError('Invalid "sort" parameter')
+            raise QuerySyntaxError('排序参数无效 / Invalid "sort" parameter')
         field, direction = bits[0], bits[1].upper()
         if field in _UNTRACKED:
             continue
@@ -40,12 +40,12 @@ def order_by(sort: str | None, rank_expr: str, params: Params) -> str:
         elif field in _COLUMNS:
             expr = _COLUMNS[field]
         elif fields.valid_name(field):
-            first = f"(i.fields -> {params.add(field)} ->> 0)"
+            first = f"(i.stored -> {params.add(field)} ->> 0)"
             expr = {fields.DATE: f"govopen_search_ts{first}",
                     fields.NUMBER: f"govopen_search_num{first}"}.get(
                         fields.kind(field), first)
         else:
-            raise QuerySyntaxError('Invalid "sort" parameter')
+            raise QuerySyntaxError('排序参数无效 / Invalid "sort" parameter')
         clauses.append(f"{expr} {direction} NULLS LAST")
     clauses.append("i.index_id ASC")  # stable paging
     return ", ".join(clauses)

@@ -22,18 +22,21 @@ def _piece(piece: str, weights: str, prefix: bool) -> str:
     return lexeme(piece, weights, prefix)
 
 
+def variants(word: str) -> list[list[str]]:
+    """The word and its synonyms, each split into pieces that must match."""
+    norm = segment.normalize(word)
+    return [p for p in (segment.query_pieces(v)
+                        for v in segment.synonyms_of(norm)) if p]
+
+
 def word_query(word: str, weights: str = "", prefix: bool = False) -> str | None:
     """tsquery for one typed word: all its pieces, each piece or a synonym.
 
     Returns None for words with nothing searchable (punctuation only).
     Single CJK characters cannot be answered from the lexemes; callers fall
     back to substring matching (see :func:`needs_substring`)."""
-    norm = segment.normalize(word)
     alternatives = []
-    for variant in segment.synonyms_of(norm):
-        pieces = segment.query_pieces(variant)
-        if not pieces:
-            continue
+    for pieces in variants(word):
         last = len(pieces) - 1
         parts = [_piece(p, weights, prefix and i == last)
                  for i, p in enumerate(pieces)]
