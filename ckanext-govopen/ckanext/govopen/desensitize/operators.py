@@ -11,7 +11,8 @@ from typing import Callable
 
 import polars as pl
 
-from .detectors import Detector
+from .detectors import Detector, canonical_id
+from .vecscan import id15_to_id18
 from .pseudonym import Keyring
 from .text import normalize
 
@@ -138,7 +139,6 @@ def _canonical_expr(det: Detector | None) -> Callable[[pl.Expr], pl.Expr] | None
     only of ASCII letters and digits (for those NFKC and strip are the
     identity); None if the canonical form is not a known built-in."""
     from .detectors import _digits, canonical_id, canonical_phone
-    from .vecscan import id18_check_expr
     fn = det.canonical if det else None
     code = getattr(fn, "__code__", None)
     if fn is None or code is _IDENTITY_CODE:
@@ -148,12 +148,9 @@ def _canonical_expr(det: Detector | None) -> Callable[[pl.Expr], pl.Expr] | None
     if fn is str.lower:
         return lambda v: v.str.to_lowercase()
     if code is canonical_id.__code__:
-        def canon_id(v):
-            u = v.str.to_uppercase()
-            f17 = pl.concat_str([u.str.head(6), pl.lit("19"), u.str.slice(6)])
-            return pl.when(u.str.len_chars() == 15).then(
-                pl.concat_str([f17, id18_check_expr(f17)])).otherwise(u)
-        return canon_id
+        # 15-digit forms are upgraded afterwards, on that subset only
+        # (see pseudonymize): the check digit is too costly to compute for all.
+        return lambda v: v.str.to_uppercase()
     digits_only = lambda v: v.str.contains("^[0-9]+$")  # noqa: E731  letters are dropped by _digits
     if code is _digits.__code__:
         return lambda v: pl.when(digits_only(v)).then(v)
@@ -167,6 +164,7 @@ def _canonical_expr(det: Detector | None) -> Callable[[pl.Expr], pl.Expr] | None
 
 
 _IDENTITY_CODE = Detector.__dataclass_fields__["canonical"].default.__code__
+_CANON_ID_CODE = canonical_id.__code__
 
 
 def _canonical_python(vals: list[str], canon) -> list[str]:
@@ -199,6 +197,11 @@ def pseudonymize(s, params, ctx):
                                    .then(expr(pl.col("v"))))
     else:
         frame = frame.with_columns(c=pl.lit(None, dtype=pl.String))
+    if expr is not None and det is not None and getattr(det.canonical, "__code__", None) is _CANON_ID_CODE:
+        legacy = (frame["c"].str.contains("^[0-9]{15}$")).fill_null(False).arg_true()
+        if len(legacy):
+            frame = frame.with_columns(frame["c"].clone().scatter(
+                legacy, id15_to_id18(frame["c"].gather(legacy))))
     slow = frame["c"].is_null().arg_true()
     if len(slow):
         fixed = _canonical_python(frame["v"].gather(slow).to_list(), canon)

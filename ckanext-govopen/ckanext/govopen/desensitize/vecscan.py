@@ -90,15 +90,31 @@ def _birth_ok(yyyymmdd: pl.Expr) -> pl.Expr:
     return d.is_not_null() & (d >= _MIN_BIRTH) & (d <= datetime.date.today())
 
 
-def id18_check_expr(first17: pl.Expr) -> pl.Expr:
-    s = _weighted_digits(first17.cast(pl.Int64, strict=False), 17, _ID18_W)
+def id18_check_expr(n17: pl.Expr) -> pl.Expr:
+    """Check character from the first 17 digits held as an Int64. Pass a
+    column, not a cast expression: eager polars would re-evaluate the cast
+    for each of the 17 digits."""
+    s = _weighted_digits(n17, 17, _ID18_W)
     return (s % 11).replace_strict(list(range(11)), list("10X98765432"), return_dtype=pl.String)
 
 
+def _n17(v: pl.Expr) -> dict[str, pl.Expr]:
+    return {"_n17": v.str.head(17).cast(pl.Int64, strict=False)}
+
+
 def id18_valid(v: pl.Expr) -> pl.Expr:
-    """is_valid_id18(v.upper()) for runs that fullmatch the ID pattern."""
+    """is_valid_id18(v.upper()) for runs that fullmatch the ID pattern;
+    needs the ``_n17`` column of :func:`_n17`."""
     return (v.str.head(2).is_in(list(PROVINCE_PREFIXES)) & _birth_ok(v.str.slice(6, 8))
-            & (v.str.slice(17, 1).str.to_uppercase() == id18_check_expr(v.str.head(17))))
+            & (v.str.slice(17, 1).str.to_uppercase() == id18_check_expr(pl.col("_n17"))))
+
+
+def id15_to_id18(s: pl.Series) -> pl.Series:
+    """id15_to_id18 for a Series of 15-digit strings."""
+    f17 = s.to_frame("v").select(pl.concat_str([pl.col("v").str.head(6), pl.lit("19"),
+                                                pl.col("v").str.slice(6)])).to_series()
+    return (f17.to_frame("f").with_columns(_n17=pl.col("f").cast(pl.Int64, strict=False))
+            .select(pl.concat_str([pl.col("f"), id18_check_expr(pl.col("_n17"))])).to_series())
 
 
 def id15_valid(v: pl.Expr) -> pl.Expr:
@@ -107,7 +123,8 @@ def id15_valid(v: pl.Expr) -> pl.Expr:
 
 
 def luhn_valid(v: pl.Expr) -> pl.Expr:
-    n = v.cast(pl.UInt64, strict=False)  # up to 19 digits fit
+    """Luhn over the ``_u64`` column (the run as UInt64: 19 digits fit)."""
+    n = pl.col("_u64")
     total = []
     for j in range(19):
         d = (n // pl.lit(10 ** j, dtype=pl.UInt64) % 10).cast(pl.Int32)
@@ -119,15 +136,17 @@ _USCC_VAL = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_PAIRS = [a + b for a, bs in _BODY_TYPES.items() for b in bs]
 
 
-def _char_codes(v: pl.Expr, n: int) -> list[pl.Expr]:
-    """Byte values of the first ``n`` (<= 24) ASCII characters, read as
-    big-endian UInt64 words: integer arithmetic instead of one string slice
-    per position."""
-    b = pl.concat_str([v, pl.lit(" " * 7)]).cast(pl.Binary)  # reinterpret wants 8 whole bytes
-    words = [b.bin.slice(8 * w, 8).bin.reinterpret(dtype=pl.UInt64, endianness="big")
-             for w in range((n + 7) // 8)]
-    return [(words[i // 8] // pl.lit(256 ** (7 - i % 8), dtype=pl.UInt64) % 256).cast(pl.Int32)
-            for i in range(n)]
+def _code_stages(v: pl.Expr, n: int) -> list[dict[str, pl.Expr]]:
+    """Columns ``_c0`` … holding the byte values of the first ``n`` (<= 24)
+    ASCII characters, via big-endian UInt64 words (``_w0`` …): integer
+    arithmetic instead of one string slice per position. Two stages, so each
+    word is computed once and not once per character that uses it."""
+    padded = pl.concat_str([v, pl.lit(" " * 7)]).cast(pl.Binary)  # reinterpret wants 8 whole bytes
+    words = {f"_w{w}": padded.bin.slice(8 * w, 8).bin.reinterpret(dtype=pl.UInt64, endianness="big")
+             for w in range((n + 7) // 8)}
+    codes = {f"_c{i}": (pl.col(f"_w{i // 8}") // pl.lit(256 ** (7 - i % 8), dtype=pl.UInt64)
+                        % 256).cast(pl.Int32) for i in range(n)}
+    return [words, codes]
 
 
 def _uscc_value(c: pl.Expr) -> pl.Expr:
@@ -139,9 +158,9 @@ def _uscc_value(c: pl.Expr) -> pl.Expr:
 
 
 def uscc_valid(u: pl.Expr) -> pl.Expr:
-    """is_valid_uscc for upper-cased runs that fullmatch the USCC pattern."""
-    codes = _char_codes(u, 17)
-    s = pl.sum_horizontal(_uscc_value(codes[i]) * w for i, w in enumerate(_USCC_WEIGHTS))
+    """is_valid_uscc for upper-cased runs that fullmatch the USCC pattern;
+    needs the columns of ``_code_stages(u, 17)``."""
+    s = pl.sum_horizontal(_uscc_value(pl.col(f"_c{i}")) * w for i, w in enumerate(_USCC_WEIGHTS))
     check = ((31 - s % 31) % 31).replace_strict(
         list(range(31)), list(USCC_ALPHABET), return_dtype=pl.String)
     return u.str.head(2).is_in(_USCC_PAIRS) & (u.str.slice(17, 1) == check)
@@ -154,6 +173,7 @@ class RunRule:
     core: str
     valid: object = None      # fn(run expr) -> bool expr
     needs_kw: object = None   # fn(run expr) -> bool expr; None = never
+    stages: object = None     # fn(run expr) -> [{name: expr}], helper columns for ``valid``
 
 
 def _always(v: pl.Expr) -> pl.Expr:
@@ -166,10 +186,12 @@ def _run_rules() -> dict[str, RunRule]:
         return uscc_valid(u) & ~(u.str.contains(f"^{_ID18_CORE}$") & id18_valid(u))
     return {
         "uscc": RunRule(rf"(?i)[{_USCC_CH}]{{2}}[0-9]{{6}}[{_USCC_CH}]{{10}}", uscc,
-                        lambda v: v.str.to_uppercase().str.contains(f"^(?:{_ID_SHAPE.pattern})$")),
-        "id18": RunRule(_ID18_CORE, id18_valid),
+                        lambda v: v.str.to_uppercase().str.contains(f"^(?:{_ID_SHAPE.pattern})$"),
+                        lambda v: [_n17(v)] + _code_stages(v.str.to_uppercase(), 17)),
+        "id18": RunRule(_ID18_CORE, id18_valid, None, lambda v: [_n17(v)]),
         "bank_card": RunRule(r"[1-9][0-9]{15,18}", luhn_valid,
-                             lambda v: ~v.str.starts_with("62")),
+                             lambda v: ~v.str.starts_with("62"),
+                             lambda v: [{"_u64": v.cast(pl.UInt64, strict=False)}]),
         "mobile": RunRule(r"(?:0086)?1[3-9][0-9]{9}",
                           lambda v: v.str.tail(11).str.head(3).is_in(sorted(MOBILE_SEGMENTS))),
         "landline": RunRule(r"0(?:10|2[0-9]|[3-9][0-9]{2})[2-9][0-9]{6,7}(?:ext[0-9]{1,5})?"),
@@ -210,6 +232,22 @@ class VectorDetector:
     def __init__(self, dets: list[Detector], context_types: frozenset[str]):
         self.dets = [d for d in dets if d.name in RUN_RULES and is_builtin(d)]
         self.context = context_types
+        # Expressions are built once: constructing the validator trees in
+        # Python costs more than evaluating them on a batch.
+        run = pl.col("run")
+        lo = (pl.col("start").cast(pl.Int64) - KEYWORD_WINDOW).clip(lower_bound=0)
+        window = pl.col("w").str.slice(lo, pl.col("start") - lo).str.to_lowercase()
+        self.plans = []
+        for d in self.dets:
+            rule = RUN_RULES[d.name]
+            ok = pl.lit(True) if rule.valid is None else rule.valid(run)
+            needs_window = rule.needs_kw is not None and d.name not in context_types
+            if needs_window:
+                ok = ok & (~rule.needs_kw(run) | (
+                    window.str.contains_any(list(d.keywords)) if d.keywords else pl.lit(False)))
+            stages = rule.stages(run) if rule.stages else []
+            self.plans.append((d.name, run.str.contains(f"^(?:{rule.core})$"),
+                               ok.fill_null(False), needs_window, stages))
 
     def find(self, texts: pl.Series) -> pl.DataFrame:
         empty = pl.DataFrame(schema={"row": pl.UInt32, "start": pl.UInt32, "end": pl.UInt32,
@@ -232,32 +270,25 @@ class VectorDetector:
         if runs.height == 0:
             return empty
         runs = runs.with_columns(start=pl.col("end") - pl.col("run").str.len_chars())
-        run = pl.col("run")
-        lo = (pl.col("start").cast(pl.Int64) - KEYWORD_WINDOW).clip(lower_bound=0)
-        window = pl.col("w").str.slice(lo, pl.col("start") - lo).str.to_lowercase()
-
         # Detection order: a run taken by a lower order is not offered to
         # later detectors, and validators only see runs matching their core.
         runs = runs.with_row_index("i")
         owner = pl.Series("type", [None] * runs.height, dtype=pl.String)
         free = runs
-        for d in self.dets:
-            rule = RUN_RULES[d.name]
-            cand = free.filter(run.str.contains(f"^(?:{rule.core})$"))
+        for name, core, ok, needs_window, stages in self.plans:
+            cand = free.filter(core)
             if cand.height == 0:
                 continue
-            ok = pl.lit(True) if rule.valid is None else rule.valid(run)
-            if rule.needs_kw is not None and d.name not in self.context:
-                # The keyword window is built only for runs that need it.
-                ok = ok & (~rule.needs_kw(run) | (
-                    window.str.contains_any(list(d.keywords)) if d.keywords else pl.lit(False)))
+            if needs_window:  # the keyword window only for runs that need it
                 cand = cand.with_columns(texts.gather(cand["row"]).alias("w"))
-            won = cand.filter(ok.fill_null(False))["i"]
+            for stage in stages:
+                cand = cand.with_columns(**stage)
+            won = cand.filter(ok)["i"]
             if len(won):
-                owner = owner.scatter(won, d.name)
+                owner = owner.scatter(won, name)
                 free = free.filter(~pl.col("i").is_in(won.implode()))
         hits = runs.with_columns(owner).filter(pl.col("type").is_not_null())
-        return hits.select("row", "start", "end", "type", value=run)
+        return hits.select("row", "start", "end", "type", value=pl.col("run"))
 
 
 def apply_hits(orig: pl.Series, hits: pl.DataFrame, render: pl.Series) -> pl.Series:
