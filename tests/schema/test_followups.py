@@ -87,3 +87,86 @@ def test_form_template_panel_is_disabled(app, dept):
     assert real and not any(el.has_attr("disabled") for el in real)
     # no pre-selected data type / sensitivity: both are deliberate choices
     assert soup.select_one("#field-data_items-0-sensitivity option[selected]") is None
+
+
+# ------------------------------------------------------------ authority
+
+def _patch(user, **data):
+    return helpers.call_action("package_patch",
+                               context={"user": user["name"], "ignore_auth": False},
+                               **data)
+
+
+def _can_update(user, pkg):
+    try:
+        helpers.call_auth("package_update", {"user": user["name"]}, id=pkg["id"])
+        return True
+    except logic.NotAuthorized:
+        return False
+
+
+CLOSE = dict(open_type="closed", non_open_basis="《个人信息保护法》第十三条",
+             reclassification_reason="核查发现含个人轨迹信息")
+
+
+@pytest.mark.ckan_config("ckanext.govopen.authority_org", "hz-bigdata")
+def test_authority_admin_reclassifies_without_membership(dept):
+    boss, clerk = factories.User(), factories.User()
+    make_org(users=[{"name": boss["name"], "capacity": "admin"},
+                    {"name": clerk["name"], "capacity": "editor"}],
+             name="hz-bigdata", title="杭州市数据资源管理局", provider_code=AUTH_USCC)
+    pkg = create(dept["editor"], dataset_dict(dept["org"]))
+    # not a member of the department
+    assert boss["name"] not in [
+        u[0] for u in helpers.call_action("member_list", id=dept["org"]["id"],
+                                          object_type="user")]
+    assert _can_update(boss, pkg)
+    updated = _patch(boss, id=pkg["id"], **CLOSE)
+    assert updated["open_type"] == "closed"
+    assert updated["owner_org"] == dept["org"]["id"]
+    # an editor (not admin) of the authority organisation is no authority
+    assert not _can_update(clerk, pkg)
+    with pytest.raises(logic.NotAuthorized):
+        _patch(clerk, id=pkg["id"], share_type="conditional",
+               share_condition="x", reclassification_reason="y")
+
+
+def test_is_authority_org_admin_updates_any_department(dept):
+    boss = factories.User()
+    make_org(users=[{"name": boss["name"], "capacity": "admin"}],
+             name="bigdata-bureau", is_authority=True, provider_code=AUTH_USCC)
+    pkg = create(dept["editor"], dataset_dict(dept["org"]))
+    updated = _patch(boss, id=pkg["id"], share_type="conditional",
+                     share_condition="仅限公安部门", reclassification_reason="主管部门审定")
+    assert updated["share_type"] == "conditional"
+
+
+def test_department_editor_and_other_orgs_cannot(dept):
+    pkg = create(dept["editor"], dataset_dict(dept["org"]))
+    # the department's own editor edits, but cannot reclassify
+    assert _can_update(dept["editor"], pkg)
+    with pytest.raises(logic.ValidationError) as exc:
+        _patch(dept["editor"], id=pkg["id"], **CLOSE)
+    assert "Only the data authority" in errors_of(exc)["open_type"][0]
+    # the admin of another, non-authority department cannot touch it
+    other = factories.User()
+    make_org(users=[{"name": other["name"], "capacity": "admin"}],
+             name="hz-health", title="杭州市卫生健康委员会", provider_code=AUTH_USCC)
+    assert not _can_update(other, pkg)
+    with pytest.raises(logic.NotAuthorized):
+        _patch(other, id=pkg["id"], **CLOSE)
+    anon_ok = True
+    try:
+        helpers.call_auth("package_update", {"user": ""}, id=pkg["id"])
+    except logic.NotAuthorized:
+        anon_ok = False
+    assert not anon_ok
+
+
+# ------------------------------------------------------------ freshness badge
+
+def test_dataset_page_renders_without_catalog_plugin(app, dept):
+    pkg = create(dept["editor"], dataset_dict(dept["org"]))
+    body = app.get("/dataset/" + pkg["name"]).body
+    assert "机动车登记信息" in body and "如何引用" in body
+    assert "govopen-freshness" not in body

@@ -1,5 +1,5 @@
 """``govopen_schema``: wires the catalogue schema into CKAN. Logic lives in
-validators.py, reclassify.py, helpers.py and indexing.py."""
+validators.py, reclassify.py, auth.py, helpers.py and indexing.py."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,7 @@ import yaml
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import helpers, indexing, validators
+from . import auth, helpers, indexing, validators
 
 HERE = os.path.dirname(__file__)
 
@@ -23,6 +23,7 @@ class SchemaPlugin(p.SingletonPlugin):
     p.implements(p.ITemplateHelpers)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IAuthFunctions)
 
     # IConfigurer
     def update_config(self, config_):
@@ -34,6 +35,10 @@ class SchemaPlugin(p.SingletonPlugin):
         with open(os.path.join(HERE, "config_declaration.yaml"),
                   encoding="utf-8") as fh:
             declaration.load_dict(yaml.safe_load(fh))
+
+    # IAuthFunctions: the data authority edits every department's datasets
+    def get_auth_functions(self):
+        return auth.get_auth_functions()
 
     # IValidators
     def get_validators(self):
