@@ -194,3 +194,29 @@ def test_verify_standalone(tmp_path):
     assert {(l["column"], l["type"], l["count"]) for l in v["leftovers"]} == \
         {("备注", "id18", 1), ("联系", "mobile", 1)}
     assert v["leftovers"][0]["rows"] in ([0], [1])
+
+
+def test_parallel_gb18030_decoding_matches_single_process(tmp_path, monkeypatch):
+    from ckanext.govopen.desensitize import encoding
+    src = str(tmp_path / "g.csv")
+    rng = random.Random(8)
+    with open(src, "w", encoding="gb18030", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["姓名", "备注"])
+        for i in range(2000):
+            r = RARE[i % len(RARE)]
+            w.writerow([S.person_name(rng), f"{r}{S.mobile(rng)}{r}，多行\n备注{i}"])
+    plan = engine.scan(src)["plan"]
+    single = engine.run(src, plan, str(tmp_path / "a.csv"), key=KEY)
+    monkeypatch.setattr(encoding, "PARALLEL_MIN", 0)
+    parallel = engine.run(src, plan, str(tmp_path / "b.csv"), key=KEY)
+    assert parallel["ok"] and parallel["rows_in"] == single["rows_in"] == 2000
+    assert sha(str(tmp_path / "a.csv")) == sha(str(tmp_path / "b.csv"))
+    # A bad byte in a later range is reported at its offset in the original.
+    data = open(src, "rb").read()
+    bad = tmp_path / "bad.csv"
+    cut = len(data) * 3 // 4
+    bad.write_bytes(data[:cut] + b"\n\xff\xff\n" + data[cut:])
+    rep = engine.run(str(bad), plan, str(tmp_path / "c.csv"), key=KEY)
+    assert rep["problems"][0]["code"] == "bad_encoding"
+    assert str(cut + 1) in rep["problems"][0]["en"]

@@ -41,11 +41,38 @@ def _record_end(buf: bytes, start: int = 0) -> int:
     return -1
 
 
-def iter_segments(path: str, size: int = SEGMENT_BYTES) -> Iterator[bytes]:
-    """Yield ``header + records`` byte strings covering the whole file.
-    A file without data rows yields the header alone; a final record
-    without a trailing newline is kept."""
-    with open(path, "rb") as fh:
+class _Chain:
+    """Read several files as one byte stream (a source split into parts)."""
+
+    def __init__(self, paths: list[str]):
+        self.paths = list(paths)
+        self.fh = None
+
+    def read(self, n: int) -> bytes:
+        while True:
+            if self.fh is None:
+                if not self.paths:
+                    return b""
+                self.fh = open(self.paths.pop(0), "rb")
+            data = self.fh.read(n)
+            if data:
+                return data
+            self.fh.close()
+            self.fh = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.fh is not None:
+            self.fh.close()
+
+
+def iter_segments(path: str | list[str], size: int = SEGMENT_BYTES) -> Iterator[bytes]:
+    """Yield ``header + records`` byte strings covering the whole file (or
+    the files of ``path``, read as one). A file without data rows yields the
+    header alone; a final record without a trailing newline is kept."""
+    with _Chain([path] if isinstance(path, str) else path) as fh:
         buf = fh.read(READ_BYTES)
         if buf.startswith(codecs.BOM_UTF8):
             buf = buf[len(codecs.BOM_UTF8):]

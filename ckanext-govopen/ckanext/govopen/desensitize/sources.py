@@ -46,6 +46,7 @@ class Source:
     est_rows: int
     separator: str = ","
     temp_files: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)  # UTF-8 text split over files
     problems: list[Problem] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
 
@@ -58,7 +59,7 @@ class Source:
     def segments(self, size: int = SEGMENT_BYTES) -> Iterator[pl.LazyFrame]:
         """One LazyFrame per record-aligned segment (see :mod:`.segments`):
         run a streaming query per segment to keep memory flat."""
-        for data in iter_segments(self.path, size):
+        for data in iter_segments(self.parts or self.path, size):
             yield self.lazy(data)
 
     def batches(self, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
@@ -114,7 +115,7 @@ def open_source(path: str, workdir: str, fmt: str | None = None, *,
         st = encoding.prepare(path, workdir, max_line=max_line, progress=progress)
         src = Source(st.path, path, fmt, st.encoding, st.size, st.lines,
                      separator="\t" if fmt == "tsv" else ",",
-                     temp_files=[st.path] if st.temp else [])
+                     temp_files=(st.parts or [st.path]) if st.temp else [], parts=st.parts)
     else:
         out = os.path.join(workdir, "source.converted.csv")
         conv = {"xlsx": _xlsx_to_csv, "xls": _xls_to_csv, "json": _json_to_csv,
