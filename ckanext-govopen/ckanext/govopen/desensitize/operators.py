@@ -208,7 +208,7 @@ def pseudonymize(s, params, ctx):
         frame = frame.with_columns(frame["c"].scatter(slow, pl.Series(fixed, dtype=pl.String)))
     # One HMAC per distinct raw value; case variants of one ID cost a second
     # HMAC, which is cheaper than a hash join over canonical forms.
-    toks = ctx.keyring.tokens_series(type_name, prefix, frame["c"].to_list())
+    toks = ctx.keyring.tokens_series(type_name, prefix, frame["c"])
     # Blank cells stay blank rather than sharing the token of "".
     frame = frame.select("v", t=pl.when(pl.col("v").str.contains(r"^[\s\x1c-\x1f]*$"))
                          .then(pl.lit("")).otherwise(toks))

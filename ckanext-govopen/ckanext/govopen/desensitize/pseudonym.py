@@ -93,14 +93,21 @@ class Keyring:
     def tokens(self, type_name: str, prefix: str, canon_values: list[str]) -> list[str]:
         return self.tokens_series(type_name, prefix, canon_values).to_list()
 
-    def tokens_series(self, type_name: str, prefix: str, canon_values: list[str]):
+    def tokens_series(self, type_name: str, prefix: str, canon_values):
         """Vector form: one C-level HMAC per value (the only per-value
-        Python left, about 1 µs); base32 and prefixing in polars."""
+        Python left, about 1 µs); base32 and prefixing in polars.
+        ``canon_values`` is a list of str or a polars String Series (whose
+        UTF-8 bytes are taken directly, without Python str objects)."""
         inner, outer = self._hmac_states("type:" + type_name)
         digests = []
         append = digests.append
         icopy, ocopy = inner.copy, outer.copy
-        for v in _encode_all(canon_values):
+        if isinstance(canon_values, list):
+            encoded = _encode_all(canon_values)
+        else:
+            import polars as pl
+            encoded = canon_values.cast(pl.Binary).to_list()
+        for v in encoded:
             i = icopy()
             i.update(v)
             o = ocopy()
