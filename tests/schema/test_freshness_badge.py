@@ -17,6 +17,11 @@ def test_dataset_page_shows_freshness_badge(app, dept):
     badge = bs4.BeautifulSoup(body, "html.parser").select_one(
         ".govopen-freshness-block [data-freshness]")
     assert badge is not None
+    soup = bs4.BeautifulSoup(body, "html.parser")
+    # the catalogue blocks render once (no duplicated heading, badge, tables)
+    assert len(soup.select("[data-freshness]")) == 1
+    assert len(soup.select("#govopen-basic")) == 1
+    assert len(soup.select(".primary h1")) == 1
     # monthly data whose resource was just added
     assert badge["data-freshness"] == "fresh"
     assert "最近更新" in badge.get_text()
