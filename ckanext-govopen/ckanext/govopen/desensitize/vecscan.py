@@ -22,8 +22,10 @@ shown to be equivalent, and routes every other cell back to the reference:
   different detectors overlap only when they are the same run, so
   "longest first, then detection order" reduces to "lowest order wins".
 * Validators are expressions: MOD 11-2 over the digits of an Int64, birth
-  dates via ``str.to_date``, Luhn over a UInt64, GB 32100 via a per-position
-  character map, keywords via ``contains_any`` on the 24-character window.
+  dates via ``str.to_date``, Luhn over a UInt64, GB 32100 over character
+  codes read from UInt64 words, keywords via ``contains_any`` on the
+  24-character window. Each detector's validators see only the runs that
+  match its pattern and that no lower-order detector has taken.
 
 Only detectors identical to the built-ins take this path; plugin detectors
 are served by the Python scan of the cells their prefilter selects.
@@ -132,7 +134,6 @@ def luhn_valid(v: pl.Expr) -> pl.Expr:
     return pl.sum_horizontal(total) % 10 == 0
 
 
-_USCC_VAL = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_PAIRS = [a + b for a, bs in _BODY_TYPES.items() for b in bs]
 
 
