@@ -14,7 +14,11 @@ import ckan.lib.search.common as common
 import ckan.lib.search.index as index
 import ckan.lib.search.query as query_module
 
-from .connection import PostgresConnection
+from sqlalchemy import event
+
+from ckan import model
+
+from .connection import PostgresConnection, flush_pending
 
 _ORIGINALS = {
     "make_connection": common.make_connection,
@@ -42,6 +46,8 @@ def install() -> None:
     common.is_available = _always_available
     search.is_available = _always_available
     search.check_solr_schema_version = _no_solr_schema
+    if not event.contains(model.Session, "after_commit", flush_pending):
+        event.listen(model.Session, "after_commit", flush_pending)
     _install_fork_hook()
 
 
@@ -52,6 +58,8 @@ def uninstall() -> None:
     common.is_available = _ORIGINALS["is_available"]
     search.is_available = _ORIGINALS["is_available"]
     search.check_solr_schema_version = _ORIGINALS["check_solr_schema_version"]
+    if event.contains(model.Session, "after_commit", flush_pending):
+        event.remove(model.Session, "after_commit", flush_pending)
 
 
 def _dispose_pool_in_child() -> None:

@@ -8,6 +8,7 @@ parameter validation, so the backend only has to reproduce Solr's semantics.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any
 
@@ -24,11 +25,31 @@ from .lucene import QuerySyntaxError
 log = logging.getLogger(__name__)
 
 # Documents added with commit=False (``ckan search-index rebuild`` without
-# --commit-each) are written in batches; commit(), any search and any delete
-# flush them first, so a process always reads its own writes.
+# --commit-each) are written in batches; commit(), any search, any delete and
+# any commit of CKAN's session flush them first, so a process always reads
+# its own writes and a rebuild (which ends with a session commit, also in
+# rebuild-fast's child processes) leaves nothing behind.
 BATCH_SIZE = 250
 _pending: list[dict[str, Any]] = []
 _pending_lock = threading.Lock()
+
+
+def flush_pending(*_: Any) -> None:
+    with _pending_lock:
+        rows = list({r["index_id"]: r for r in _pending}.values())
+        _pending.clear()
+    if rows:
+        # Own transaction, like Solr: survives callers that index after
+        # their commit (group_purge, tag_delete).
+        with model.meta.engine.begin() as conn:
+            query.upsert(conn, rows)
+
+
+def _forget_parent_batch() -> None:
+    _pending.clear()
+
+
+os.register_at_fork(after_in_child=_forget_parent_batch)
 
 
 class Results:
@@ -75,14 +96,8 @@ class PostgresConnection:
         self._flush()
 
     def _flush(self) -> None:
-        with _pending_lock:
-            rows = list({r["index_id"]: r for r in _pending}.values())
-            _pending.clear()
-        if rows:
-            # Own transaction, like Solr: survives callers that index after
-            # their commit (group_purge, tag_delete).
-            with self._engine().begin() as conn:
-                query.upsert(conn, rows)
+        self._engine()
+        flush_pending()
 
     def delete(self, id: Any = None, q: str | None = None,
                commit: bool = True, **_: Any) -> None:

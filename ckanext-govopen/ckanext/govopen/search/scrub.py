@@ -27,12 +27,19 @@ def is_restricted(doc: dict[str, Any]) -> bool:
     return _open_type(doc) in RESTRICTED_OPEN_TYPES
 
 
+def _is_secret(key: Any) -> bool:
+    return isinstance(key, str) and bool(SECRET_KEY.search(key))
+
+
 def drop_secret_keys(value: Any) -> Any:
+    """Remove secret-named keys, including CKAN extras entries
+    (``{"key": "ftp_password", "value": …}``)."""
     if isinstance(value, dict):
         return {k: drop_secret_keys(v) for k, v in value.items()
-                if not (isinstance(k, str) and SECRET_KEY.search(k))}
+                if not _is_secret(k)}
     if isinstance(value, list):
-        return [drop_secret_keys(v) for v in value]
+        return [drop_secret_keys(v) for v in value
+                if not (isinstance(v, dict) and _is_secret(v.get("key")))]
     return value
 
 
@@ -54,8 +61,7 @@ def scrub_blob(blob: str | None, restricted: bool) -> str | None:
 def scrub_document(doc: dict[str, Any]) -> dict[str, Any]:
     """Return a copy of a flattened index document without secrets."""
     restricted = is_restricted(doc)
-    clean = {k: v for k, v in doc.items()
-             if not SECRET_KEY.search(k)}
+    clean = {k: v for k, v in doc.items() if not _is_secret(k)}
     for key in ("data_dict", "validated_data_dict"):
         if key in clean:
             clean[key] = scrub_blob(clean[key], restricted)
