@@ -70,6 +70,11 @@ def test_search_page_counts_in_chinese(app, catalogue):
     assert "找到 3 个与“公交”相关的数据集" in text
     text, _ = _text(app.get("/organization/rx-transport").body)
     assert "找到 3 个数据集" in text and "datasets found" not in text
+    # English keeps English plurals (our catalog has no en plural rule)
+    text, _ = _text(app.get("/en/dataset/").body)
+    assert "3 datasets found" in text
+    text, _ = _text(app.get("/en/").body)
+    assert "3 datasets published" in text and "Browse by domain" in text
 
 
 def test_header_footer_and_login_are_chinese_and_unbranded(app, catalogue):
