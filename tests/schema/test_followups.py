@@ -170,3 +170,19 @@ def test_dataset_page_renders_without_catalog_plugin(app, dept):
     body = app.get("/dataset/" + pkg["name"]).body
     assert "机动车登记信息" in body and "如何引用" in body
     assert "govopen-freshness" not in body
+
+
+@pytest.mark.ckan_config("ckanext.govopen.authority_org", "hz-bigdata")
+def test_authority_edit_form_keeps_the_department(app, dept):
+    boss = factories.UserWithToken()
+    make_org(users=[{"name": boss["name"], "capacity": "admin"}],
+             name="hz-bigdata", title="杭州市数据资源管理局", provider_code=AUTH_USCC)
+    pkg = create(dept["editor"], dataset_dict(dept["org"]))
+    body = app.get("/dataset/edit/" + pkg["name"],
+                   headers={"Authorization": boss["token"]}).body
+    import bs4
+    select = bs4.BeautifulSoup(body, "html.parser").select_one("#field-organizations")
+    selected = select.select("option[selected]")
+    # the department stays selected (not the authority's own organisation)
+    assert [o["value"] for o in selected] == [dept["org"]["id"]]
+    assert "杭州市数据资源管理局" in select.get_text()
