@@ -84,21 +84,21 @@ ensure_venv() {
 
 ensure_secrets() {
   mkdir -p "$VAR"
-  local f="$VAR/secrets.env"
-  if [ ! -f "$f" ]; then
-    log "generating local secrets in var/secrets.env"
-    umask 077
-    {
-      echo "DB_PASSWORD=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')"
-      echo "DS_RO_PASSWORD=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')"
-      echo "SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')"
-    } > "$f"
-  fi
+  local f="$VAR/secrets.env" name
+  umask 077
+  touch "$f"
+  # Each secret is generated once; later runs reuse it (and add new ones).
+  for name in DB_PASSWORD DS_RO_PASSWORD SECRET_KEY DESENSITIZE_MASTER_KEY; do
+    if ! grep -q "^$name=" "$f"; then
+      echo "$name=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')" >> "$f"
+    fi
+  done
   # shellcheck disable=SC1090
   . "$f"
 }
 
 pg_super() {
+  export PGOPTIONS="-c client_min_messages=warning"
   if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
     (cd / && runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 "$@")
   else
@@ -148,7 +148,8 @@ render_ini() {  # out db datastore-db site-url redis-db site-id storage extra lo
 
 migrate() {  # ini datastore-db
   log "applying database migrations"
-  "$CKAN" -c "$1" db init >/dev/null
-  "$CKAN" -c "$1" db upgrade >/dev/null
-  "$CKAN" -c "$1" datastore set-permissions 2>/dev/null | pg_super -d "$2" >/dev/null
+  local out="$VAR/migrate.log"
+  { "$CKAN" -c "$1" db init && "$CKAN" -c "$1" db upgrade; } >"$out" 2>&1 \
+    || { cat "$out" >&2; die "database migration failed (log: var/migrate.log)"; }
+  "$CKAN" -c "$1" datastore set-permissions 2>>"$out" | pg_super -d "$2" >/dev/null
 }

@@ -13,6 +13,9 @@ COMMANDS = (
     "ckanext.govopen.demo.cli:demo_load",
     "ckanext.govopen.catalog.cli:open_list",
     "ckanext.govopen.catalog.cli:freshness_report",
+    "ckanext.govopen.catalog.cli:freshness_reindex",
+    "ckanext.govopen.applications.cli:applications_remind",
+    "ckanext.govopen.applications.cli:applications_expire",
     "ckanext.govopen.desensitize.cli:desensitize",
 )
 
