@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import uuid
 
 from ckan import model
 from ckan.lib import uploader
@@ -138,12 +139,14 @@ def build() -> dict:
            "a_up": a["resources"][0], "a_link": a["resources"][1],
            "c_up": c["resources"][0]}
     pkgs = {"u": u, "a": a, "c": c}
+    suffix = uuid.uuid4().hex[:8]
+    aliases = {k: f"alias_{k}_{suffix}" for k in ("u_up", "a_up", "c_up")}
     for key in ("u_up", "a_up", "c_up"):
         write_upload(res[key]["id"], FILE_BODY[key])
         helpers.call_action(
             "datastore_create", {"user": _SYS["name"]},
             resource_id=res[key]["id"], force=True,
-            aliases=[f"alias_{key}"],
+            aliases=[aliases[key]],
             fields=[{"id": "id", "type": "int"}, {"id": "name", "type": "text"}],
             records=[{"id": 1, "name": ROW_MARK[key]}])
     views = {}
@@ -173,7 +176,8 @@ def build() -> dict:
     model.Session.remove()
     return {"users": users, "orgs": {"provider": provider, "other": other,
                                      "authority": authority},
-            "pkgs": pkgs, "res": res, "views": views, "grants": g}
+            "pkgs": pkgs, "res": res, "views": views, "grants": g,
+            "aliases": aliases}
 
 
 def headers(world: dict, actor: str) -> dict:

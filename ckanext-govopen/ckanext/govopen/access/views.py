@@ -118,8 +118,7 @@ def guard_download(original: Callable) -> Callable:
         if res.url_type == "upload":
             resp = _serve_upload(res, filename)
             nbytes = _upload_size(res)
-        elif decision.code == "grant" or decision.open_type == \
-                policy.AUTHORIZED:
+        elif decision.code == "grant":
             resp = proxy_link(res, filename)
             nbytes = resp.content_length
         else:
@@ -137,12 +136,34 @@ def guard_download(original: Callable) -> Callable:
     return download
 
 
+def deny_cleanly(original: Callable) -> Callable:
+    """Views that do not catch NotAuthorized (datatables ajax) answer 403
+    instead of failing."""
+
+    @functools.wraps(original)
+    def view(*args: Any, **kw: Any):
+        try:
+            return original(*args, **kw)
+        except tk.NotAuthorized:
+            return tk.abort(403, "无权获取该数据 / Not allowed to get this data")
+        except tk.ObjectNotFound:
+            return tk.abort(404, "资源不存在 / Resource not found")
+
+    view.govopen_guarded = True  # type: ignore[attr-defined]
+    return view
+
+
 def install_download_guard(app: Any) -> None:
-    """Replace every ``*resource.download`` view (all dataset types)."""
+    """Replace every ``*resource.download`` view (all dataset types), and
+    make the datatables views deny cleanly."""
     for endpoint, func in list(app.view_functions.items()):
-        if endpoint.endswith("resource.download") and not getattr(
-                func, "govopen_guarded", False):
+        if getattr(func, "govopen_guarded", False):
+            continue
+        if endpoint.endswith("resource.download"):
             app.view_functions[endpoint] = guard_download(func)
+        elif endpoint.startswith("datatablesview.") or \
+                endpoint == "resource_proxy.proxy_view":
+            app.view_functions[endpoint] = deny_cleanly(func)
 
 
 # ------------------------------------------------------- signed download

@@ -62,7 +62,7 @@ def upgrade():
                " ON govopen_access_log (resource_id)")
     # Append-only (GUIDE rule 9): rows can be added, never changed or removed.
     op.execute("""
-        CREATE FUNCTION govopen_access_log_append_only() RETURNS trigger
+        CREATE OR REPLACE FUNCTION govopen_access_log_append_only() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
             RAISE EXCEPTION 'govopen_access_log is append-only (% refused)', TG_OP
