@@ -189,7 +189,8 @@ def govopen_access_log_list(context, data_dict):
     ``format=csv`` returns ``{"csv": text}``."""
     tk.check_access("govopen_access_log_list", context, data_dict)
     data = _validate(data_dict, schema.access_log_list_schema, context)
-    scope = auth.log_scope(_user(context))
+    scope = None if context.get("ignore_auth") else auth.log_scope(
+        _user(context))
     org_ids = None
     if data.get("owner_org"):
         org = model.Group.get(data["owner_org"])

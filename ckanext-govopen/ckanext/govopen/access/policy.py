@@ -193,7 +193,15 @@ def is_public_derivative(resource: Union[model.Resource, dict],
     """Hook for the desensitization engineer: may this resource of a
     普遍开放 dataset be served to the public? Today every resource is,
     except one flagged ``desensitize_role = original`` (the original kept
-    beside a desensitized derivative). Extend here, nowhere else."""
+    beside a desensitized derivative). Extend here, nowhere else.
+
+    With ``govopen_desensitize`` loaded, its publication gate decides
+    (``desensitize/gate.py``: originals never, derivatives once published,
+    uploads of personal-info datasets not before their scan)."""
+    from ckan.plugins import plugin_loaded
+    if plugin_loaded("govopen_desensitize"):
+        from ckanext.govopen.desensitize.gate import is_public
+        return is_public(resource, pkg)
     if isinstance(resource, model.Resource):
         role = (resource.extras or {}).get("desensitize_role")
     else:
