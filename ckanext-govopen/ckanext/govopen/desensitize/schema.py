@@ -1,0 +1,79 @@
+"""Validation schemas of the 脱敏 actions (like ckan.logic.schema)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ckan.logic.schema import validator_args
+from ckan.plugins.toolkit import Invalid
+
+
+def json_dict(value: Any) -> dict:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise Invalid("须为 JSON 对象 / Must be a JSON object")
+    if not isinstance(value, dict):
+        raise Invalid("须为 JSON 对象 / Must be a JSON object")
+    return value
+
+
+def string_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+            if isinstance(parsed, list):
+                value = parsed
+        except ValueError:
+            value = [v for v in value.replace("，", ",").split(",")]
+    if not isinstance(value, (list, tuple)):
+        raise Invalid("须为列表 / Must be a list")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def k_value(value: Any) -> int:
+    try:
+        k = int(value)
+    except (TypeError, ValueError):
+        raise Invalid("k 须为正整数 / k must be a positive integer")
+    if k < 1 or k > 1000:
+        raise Invalid("k 须在 1–1000 之间 / k must be between 1 and 1000")
+    return k
+
+
+@validator_args
+def resource_schema(not_empty, unicode_safe, resource_id_exists):
+    return {"resource_id": [not_empty, unicode_safe, resource_id_exists]}
+
+
+@validator_args
+def rules_update_schema(not_empty, ignore_missing, unicode_safe,
+                        resource_id_exists, boolean_validator, default):
+    return {
+        "resource_id": [not_empty, unicode_safe, resource_id_exists],
+        "plan": [ignore_missing, json_dict],
+        "rules": [ignore_missing, json_dict],
+        "scrub": [ignore_missing, string_list],
+        "quasi_identifiers": [ignore_missing, string_list],
+        "k": [ignore_missing, k_value],
+        "confirm": [default(False), boolean_validator],
+        "run": [default(True), boolean_validator],
+    }
+
+
+@validator_args
+def extract_schema(not_empty, unicode_safe, resource_id_exists):
+    return {"grant_id": [not_empty, unicode_safe],
+            "resource_id": [not_empty, unicode_safe, resource_id_exists]}
+
+
+@validator_args
+def leak_trace_schema(not_empty, ignore_missing, unicode_safe,
+                      package_id_or_name_exists):
+    return {"upload": [not_empty],
+            "package_id": [ignore_missing, unicode_safe,
+                           package_id_or_name_exists],
+            "format": [ignore_missing, unicode_safe]}

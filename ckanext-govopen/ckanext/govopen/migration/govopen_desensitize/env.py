@@ -1,0 +1,3 @@
+from ckanext.govopen.migration import run
+
+run(__file__)
