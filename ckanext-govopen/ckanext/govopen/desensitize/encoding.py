@@ -89,11 +89,24 @@ def _line_guard(max_line: int):
     return feed, state
 
 
+def line_guard(max_line: int = DEFAULT_MAX_LINE) -> Callable[[bytes], None]:
+    """A fresh chunk feeder that raises ``line_too_long``; chunks must be
+    fed in file order and be no longer than ``max_line``."""
+    return _line_guard(max_line)[0]
+
+
 def prepare(path: str, workdir: str, *, max_line: int = DEFAULT_MAX_LINE,
-            progress: Callable[[float], None] | None = None) -> SourceText:
-    """Return a UTF-8 view of ``path``. The original is only ever read."""
+            progress: Callable[[float], None] | None = None, lazy: bool = False) -> SourceText:
+    """Return a UTF-8 view of ``path``. The original is only ever read.
+
+    ``lazy``: only sniff the encoding; ``path`` stays the original (GB18030
+    included) and the caller decodes record-aligned segments itself (in
+    worker processes, overlapping with the transform) and runs the line
+    guard while reading them (:func:`line_guard`), so the file is read once."""
     enc = sniff(path)
     size = os.path.getsize(path)
+    if lazy:
+        return SourceText(path, enc, size, 0)
     feed, state = _line_guard(max_line)
     done = 0
     if enc in (UTF8, UTF8_BOM):

@@ -1,19 +1,18 @@
 """Streaming desensitization: scan a file → plan; run a plan → derivative.
 
 The source is cut into record-aligned segments (:mod:`.segments`) that are
-parsed, transformed batch by batch with vectorised operators, and written
-as CSV on three overlapping threads (:mod:`.pipeline`). Memory depends on
+decoded, parsed, transformed batch by batch with vectorised operators,
+verified and serialised in worker processes (:mod:`.workers`; in this
+process for small files), and written in order. Memory depends on
 the segment and batch size, not the file size. The output is written next to the
 target as ``*.part`` and renamed at the end: a failed run leaves no
 half-written derivative and never touches the original.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections import Counter
 from typing import Callable
@@ -22,18 +21,17 @@ import polars as pl
 
 from .columns import SAMPLE_SIZE, classify, header_matches
 from .kanon import KAnonCounter
-from .operators import OpContext
 from .plan import Plan, propose
 from .problems import DesensitizeError
 from .pseudonym import Keyring
 from .registry import Registry, default_registry
-from . import pipeline
-from .scrub import Scrubber
-from .sources import open_source, translate_polars_error
-from .verify import verify
+from . import pipeline, workers
+from . import workers as _workers
+from .sources import open_source
+from .verify import finish as verify_finish, verify  # noqa: F401  (API)
 
 BATCH_ROWS = 50_000
-N_SAMPLES = 3
+N_SAMPLES = workers.N_SAMPLES
 BatchHook = Callable[[pl.DataFrame, int], pl.DataFrame]
 
 
@@ -52,7 +50,7 @@ def scan(path: str, *, registry: Registry | None = None, data_items: list[dict] 
     reg = registry or default_registry()
     tmp = tempfile.mkdtemp(prefix="govopen-scan-", dir=workdir)
     try:
-        src = open_source(path, tmp, fmt)
+        src = open_source(path, tmp, fmt, lazy=True)
         try:
             sample = src.sample(SAMPLE_SIZE)
             items = _data_item_map(data_items)
@@ -79,32 +77,35 @@ def scan(path: str, *, registry: Registry | None = None, data_items: list[dict] 
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-class _ColumnStats:
-    def __init__(self):
-        self.transformed = 0
-        self.samples: list[str] = []
-        self.hits: Counter = Counter()
-
-
 def run(path: str, plan: Plan | dict, out_path: str, *, key: bytes | None = None,
         scope: tuple[str, ...] = (), registry: Registry | None = None,
         progress: Callable[[float], None] | None = None, batch_rows: int = BATCH_ROWS,
         fmt: str | None = None, bom: bool = False, do_verify: bool = True,
         keep_columns: list[str] | None = None, keyring: Keyring | None = None,
-        batch_hook: BatchHook | None = None, workdir: str | None = None) -> dict:
+        batch_hook: BatchHook | None = None, workdir: str | None = None,
+        workers: int | None = None) -> dict:
     """Apply ``plan`` to ``path`` and write a UTF-8 CSV to ``out_path``.
 
     ``key`` is the master key (bytes) and ``scope`` e.g. (dataset_id,
     release_id); together they fix the pseudonyms of this release.
     ``keep_columns`` restricts the output (per-grant extracts).
+    ``workers``: worker processes for the transform (default: one per core,
+    up to 4, for files of 24 MB and more; 1 = in this process). Output is
+    the same either way.
     Returns the run report; ``report["ok"]`` is False on bad input or when
     the verification re-scan finds a direct identifier or k fails."""
     reg = registry or default_registry()
+    n_workers = _workers.worker_count(workers, os.path.getsize(path) if os.path.isfile(path) else 0)
+    pool, pool_ok = None, False
     plan = plan if isinstance(plan, Plan) else Plan.from_dict(plan)
     started = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="govopen-run-", dir=workdir)
     part = out_path + ".part"
     try:
+        # Workers boot while the source is opened. They rebuild the default
+        # registry and cannot run a caller's hook: those runs stay here.
+        if n_workers > 1 and batch_hook is None and _workers.python_ok() and _is_default(reg):
+            pool = _workers.Pool(n_workers)
         if os.path.exists(out_path) and os.path.samefile(path, out_path) or \
                 os.path.realpath(path) == os.path.realpath(out_path):
             raise DesensitizeError.of("same_path")
@@ -113,13 +114,15 @@ def run(path: str, plan: Plan | dict, out_path: str, *, key: bytes | None = None
         if keyring is None and (any(r.operator == "pseudonymize" for r in plan.columns.values())
                                 or plan.free_text_replacement == "pseudonymize" and plan.scrub):
             raise DesensitizeError.of("missing_key")
-        src = open_source(path, tmp, fmt, progress=(lambda f: progress(0.1 * f)) if progress else None)
+        src = open_source(path, tmp, fmt, progress=(lambda f: progress(0.1 * f)) if progress else None,
+                          lazy=True)
         try:
             errors = [p for p in plan.lint(reg, src.columns) if p.severity == "error"]
             if errors:
                 raise DesensitizeError(errors[0])
             report = _stream(src, plan, part, reg, keyring, progress, batch_rows, bom,
-                             keep_columns, batch_hook)
+                             keep_columns, batch_hook, do_verify, pool)
+            pool_ok = True
         finally:
             src.cleanup()
         os.replace(part, out_path)
@@ -132,7 +135,11 @@ def run(path: str, plan: Plan | dict, out_path: str, *, key: bytes | None = None
             report["problems"].append(problem("k_below_threshold", severity="warning",
                                               k_min=k_rep["min_class_size"], k=plan.k).to_dict())
         if do_verify:
-            v = verify(out_path, registry=reg, batch_rows=batch_rows)
+            # Every produced cell was scanned before it was written (see
+            # :mod:`.workers`); this adds the name check on the first rows.
+            scanned = report.pop("verification")
+            v = verify_finish(out_path, scanned["found"], scanned["rows"], report["rows_out"],
+                              registry=reg)
             report["verification"] = v
             report["problems"].extend(v["problems"])
         # The publication gate (GUIDE §6.5 step 4): no direct identifier
@@ -151,120 +158,111 @@ def run(path: str, plan: Plan | dict, out_path: str, *, key: bytes | None = None
             os.unlink(part)
         return _failure(DesensitizeError.of("io_error", detail=str(exc)[:200]))
     finally:
+        if pool is not None:
+            pool.close(kill=not pool_ok)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_rows, bom,
-            keep_columns, batch_hook) -> dict:
-    stats = {c: _ColumnStats() for c in src.columns}
-    scrubbers = {}
-    for c in plan.scrub:
-        ctx_types = frozenset(d.name for d in reg.text_detectors if header_matches(c, d.header_hints))
-        scrubbers[c] = Scrubber(reg, keyring, plan.free_text_replacement, ctx_types)
-    contexts = {}
-    for c, rule in plan.columns.items():
-        det = reg.detector(rule.type)
-        contexts[c] = OpContext(c, rule.type, det, keyring,
-                                seed=int.from_bytes(keyring.key_for("noise:" + c)[:8], "big")
-                                if keyring else 0)
+            keep_columns, batch_hook, do_verify, pool) -> dict:
+    cfg = workers.Config(plan=plan.to_dict(), columns=list(src.columns), keep_columns=keep_columns,
+                         batch_rows=batch_rows, separator=src.separator,
+                         raw_encoding=src.raw_encoding, do_verify=do_verify,
+                         keyring=keyring.worker_state() if keyring else None)
+    # Built here as well: it gives the header, and it is the worker of the
+    # in-process path.
+    local = workers.SegmentWorker(cfg, registry=reg, keyring=keyring, batch_hook=batch_hook)
+    out_cols = local.out_columns
     kanon = KAnonCounter(plan.quasi_identifiers)
-    # Transforms run on one thread, but operators and scrubbers may be
-    # shared with callers that use threads; keep their stats consistent.
-    lock = threading.Lock()
-    state = {"rows_in": 0, "rows_out": 0, "done": 0.1}
+    transformed: Counter = Counter()
+    samples: dict[str, list] = {}
+    hits: dict[str, Counter] = {c: Counter() for c in plan.scrub}
+    found: dict[str, Counter] = {}
+    found_rows: dict[str, list] = {}
+    state = {"rows_in": 0, "rows_out": 0, "bytes": 0, "done": 0.0}
+    total = max(src.size, 1)
 
-    def transform(df: pl.DataFrame, offset: int | None) -> pl.DataFrame:
-        out = _transform(df, plan, reg, contexts, scrubbers, stats, keep_columns, lock)
-        if batch_hook is not None:
-            out = batch_hook(out, offset)
-        return out
-
-    # The output schema comes from transforming an empty frame, so plugin
-    # operators that drop columns are honoured; header-only files use it too.
-    empty = pl.DataFrame({c: pl.Series([], dtype=pl.String) for c in src.columns})
-    probe = transform(empty, 0)
-    schema = probe.schema
-
-    def batches(df: pl.DataFrame):
-        for off in range(0, df.height, batch_rows):
-            batch = df.slice(off, batch_rows)
-            out = transform(batch, state["rows_in"])
-            kanon.update(out)
-            state["rows_in"] += batch.height
-            state["rows_out"] += out.height
-            if progress and src.est_rows:
-                state["done"] = max(state["done"],
-                                    min(0.99, 0.1 + 0.9 * state["rows_in"] / src.est_rows))
-                progress(state["done"])
-            yield out
+    def merge(res: workers.SegmentResult, nbytes: int) -> None:
+        transformed.update(res.transformed)
+        for c, v in res.samples.items():
+            have = samples.setdefault(c, [])
+            have.extend(v[:N_SAMPLES - len(have)])
+        for c, cnt in res.text_hits.items():
+            hits[c].update(cnt)
+        kanon.add(res.kanon)
+        for c, cnt in res.found.items():
+            found.setdefault(c, Counter()).update(cnt)
+            found_rows.setdefault(c, []).extend(state["rows_out"] + i for i in res.found_rows[c])
+        state["rows_in"] += res.rows_in
+        state["rows_out"] += res.rows_out
+        state["bytes"] += nbytes
+        if progress:
+            state["done"] = max(state["done"], min(0.99, 0.95 * state["bytes"] / total))
+            progress(state["done"])
 
     with open(part, "wb") as fh:
         if bom:
             fh.write(b"\xef\xbb\xbf")
-        header = [True]
-
-        def write(out: pl.DataFrame) -> None:
-            out.write_csv(fh, include_header=header[0])
-            header[0] = False
-        try:
-            pipeline.run((lf.collect() for lf in src.segments()), batches, write)
-        except pl.exceptions.PolarsError as exc:
-            raise translate_polars_error(exc) from None
-        if header[0]:
-            probe.write_csv(fh, include_header=True)
-    out_cols = probe.columns
-    for c, s in scrubbers.items():
-        stats[c].hits.update(s.counts)
+        fh.write(local.header())
+        spans = src.spans()
+        if pool is not None:
+            def on_result(res, nbytes):
+                fh.write(res.data)
+                merge(res, nbytes)
+            pool.run(cfg, spans, on_result, local)
+        else:
+            def work(span):
+                data, header_len, offset = span
+                res = local.process(data, header_len, offset, state["rows_in"])
+                local.finish(res)
+                merge(res, len(data) - header_len)
+                yield res.data
+            # Reading and writing overlap with the transform on threads.
+            pipeline.run(spans, work, fh.write)
     columns = {}
     for c in src.columns:
         rule = plan.columns.get(c)
-        st = stats[c]
         entry = {"in_output": c in out_cols}
         if rule:
             entry.update(type=rule.type, operator=rule.operator, params=rule.params,
                          confidence=rule.confidence, direct=rule.direct,
-                         transformed=st.transformed)
+                         transformed=transformed[c])
         if c in plan.scrub:
             entry["scrubbed"] = True
-            entry["text_hits"] = dict(st.hits)
-        if st.samples and entry["in_output"]:
-            entry["samples"] = st.samples
+            entry["text_hits"] = dict(hits[c])
+        if samples.get(c) and entry["in_output"]:
+            entry["samples"] = samples[c]
         columns[c] = entry
-    return {"rows_in": state["rows_in"], "rows_out": state["rows_out"], "encoding": src.encoding,
-            "format": src.format, "bytes_in": src.size, "plan_revision": plan.revision,
-            "plan_id": plan.plan_id, "key_id": keyring.key_id if keyring else None,
-            "columns": columns, "output_columns": out_cols,
-            "k_anonymity": kanon.result(plan.k),
-            "problems": [p.to_dict() for p in src.problems]}
+    report = {"rows_in": state["rows_in"], "rows_out": state["rows_out"],
+              "encoding": src.encoding, "format": src.format, "bytes_in": src.size,
+              "plan_revision": plan.revision, "plan_id": plan.plan_id,
+              "key_id": keyring.key_id if keyring else None,
+              "columns": columns, "output_columns": out_cols,
+              "k_anonymity": kanon.result(plan.k),
+              "problems": [p.to_dict() for p in src.problems]}
+    if do_verify:
+        report["verification"] = {"found": found, "rows": found_rows}
+    return report
 
 
-def _transform(df: pl.DataFrame, plan: Plan, reg: Registry, contexts, scrubbers, stats,
-               keep_columns, lock=None) -> pl.DataFrame:
-    lock = lock or contextlib.nullcontext()
-    cols = []
-    for c in df.columns:
-        if keep_columns is not None and c not in keep_columns:
-            continue
-        s = df[c]
-        rule = plan.columns.get(c)
-        touched = False
-        if rule is not None and rule.operator != "keep":
-            n = int((s.str.len_bytes() > 0).sum())
-            with lock:
-                stats[c].transformed += n
-            s = reg.operators[rule.operator](s, rule.params, contexts[c])
-            if s is None:
-                continue
-            touched = True
-        if c in scrubbers:
-            s = scrubbers[c].apply(s)
-            touched = True
-        if touched and len(stats[c].samples) < N_SAMPLES:
-            # Show changed cells when there are any: they prove the rule works.
-            changed = s.filter((s != df[c]).fill_null(False))
-            pool = changed if changed.len() else s.filter(s.str.len_bytes() > 0)
-            more = pool.head(N_SAMPLES).to_list()
-            with lock:
-                stats[c].samples.extend(more[:N_SAMPLES - len(stats[c].samples)])
-        cols.append(s.alias(c))
-    return pl.DataFrame(cols) if cols else pl.DataFrame()
+def _fingerprint(d) -> tuple:
+    code = lambda f: getattr(f, "__code__", f)  # noqa: E731
+    return (d.name, d.label_zh, d.pattern, d.order, d.flags, tuple(d.keywords),
+            tuple(d.header_hints), d.direct, d.token_prefix, d.gate, d.prefilter,
+            d.default_operator, repr(d.default_params), code(d.validate), code(d.canonical),
+            code(d.needs_keyword), code(d.value_check))
+
+
+_DEFAULT = None
+
+
+def _is_default(reg: Registry) -> bool:
+    """True if ``reg`` behaves exactly like ``default_registry()``, which is
+    what worker processes rebuild (plugin functions are not shipped)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        d = default_registry()
+        _DEFAULT = (dict(d.operators), sorted(_fingerprint(x) for x in d.detectors))
+    ops, dets = _DEFAULT
+    return (reg.operators.keys() == ops.keys() and all(reg.operators[k] is ops[k] for k in ops)
+            and sorted(_fingerprint(x) for x in reg.detectors) == dets)

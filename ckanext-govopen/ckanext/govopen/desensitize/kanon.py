@@ -31,9 +31,19 @@ class KAnonCounter:
             if self._pending > COMPACT_AT:
                 self._compact()
 
+    def add(self, part: pl.DataFrame | None) -> None:
+        """Merge counts already grouped elsewhere (a worker's segment)."""
+        if part is None or part.height == 0:
+            return
+        with self._lock:
+            self._parts.append(part)
+            self._pending += part.height
+            if self._pending > COMPACT_AT:
+                self._compact()
+
     def _compact(self) -> None:
         if len(self._parts) > 1:
-            allp = pl.concat(self._parts)
+            allp = pl.concat(self._parts, how="vertical_relaxed")
             cols = [c for c in allp.columns if c != "len"]
             self._parts = [allp.group_by(cols).agg(pl.col("len").sum())]
         self._pending = self._parts[0].height if self._parts else 0

@@ -17,7 +17,7 @@ reused from the heap instead of being page-faulted in afresh each time
 from __future__ import annotations
 
 import codecs
-from typing import Iterator
+from typing import Callable, Iterator
 
 SEGMENT_BYTES = 8 << 20
 READ_BYTES = 2 << 20
@@ -72,48 +72,72 @@ def iter_segments(path: str | list[str], size: int = SEGMENT_BYTES) -> Iterator[
     """Yield ``header + records`` byte strings covering the whole file (or
     the files of ``path``, read as one). A file without data rows yields the
     header alone; a final record without a trailing newline is kept."""
+    for data, _, _ in iter_segments_at(path, size):
+        yield data
+
+
+def iter_segments_at(path: str | list[str], size: int = SEGMENT_BYTES,
+                     feed: Callable[[bytes], None] | None = None
+                     ) -> Iterator[tuple[bytes, int, int]]:
+    """Like :func:`iter_segments`, yielding ``(data, header_len, offset)``:
+    ``offset`` is where ``data[header_len:]`` starts in the file (for error
+    offsets in the original). ``feed`` sees every chunk read, in order (the
+    line guard of :mod:`.encoding`, so the file is read only once).
+
+    Also correct for raw GB18030/GBK bytes: 0x0A and 0x22 never occur inside
+    their multi-byte characters (trail bytes are 0x30-0x39, 0x40-0x7E or
+    0x80-0xFE), so record ends are found the same way."""
+    def read(n: int) -> bytes:
+        data = fh.read(n)
+        if feed is not None and data:
+            feed(data)
+        return data
     with _Chain([path] if isinstance(path, str) else path) as fh:
-        buf = fh.read(READ_BYTES)
+        buf = read(READ_BYTES)
+        skip = 0
         if buf.startswith(codecs.BOM_UTF8):
             buf = buf[len(codecs.BOM_UTF8):]
+            skip = len(codecs.BOM_UTF8)
         # The header may itself hold quoted newlines: read until it ends.
         while True:
             end = _first_record_end(buf)
-            more = b"" if end >= 0 else fh.read(READ_BYTES)
+            more = b"" if end >= 0 else read(READ_BYTES)
             if end >= 0 or not more:
                 break
             buf += more
         if end < 0:
-            yield buf if buf.endswith(b"\n") else buf + b"\n"
+            yield (buf if buf.endswith(b"\n") else buf + b"\n"), len(buf), skip + len(buf)
             return
         header, rest = buf[:end], buf[end:]
+        offset = skip + end
         emitted = False
         while True:
             # Collect reads in a list and join once: growing one bytes
             # object by appending would copy the segment several times.
             parts, have, eof = [header, rest], len(rest), False
             while have < size and not eof:
-                more = fh.read(READ_BYTES)
+                more = read(READ_BYTES)
                 eof = not more
                 parts.append(more)
                 have += len(more)
             buf = b"".join(parts)
             if eof:  # everything left is the last segment
                 if len(buf) > len(header) or not emitted:
-                    yield buf
+                    yield buf, len(header), offset
                 return
             # The header is a whole record, so quote parity from the start of
             # ``buf`` is still right; cuts are searched after the header.
             cut = _record_end(buf, len(header))
             while cut < 0:  # one record longer than a segment
-                more = fh.read(READ_BYTES)
+                more = read(READ_BYTES)
                 if not more:
-                    yield buf
+                    yield buf, len(header), offset
                     return
                 buf += more
                 cut = _record_end(buf, len(header))
-            yield buf if cut == len(buf) else buf[:cut]
+            yield (buf if cut == len(buf) else buf[:cut]), len(header), offset
             emitted = True
+            offset += cut - len(header)
             rest = buf[cut:]
 
 

@@ -18,7 +18,8 @@ from typing import Callable, Iterator
 import polars as pl
 
 from . import encoding
-from .segments import SEGMENT_BYTES, iter_segments
+from . import segments as segments_mod
+from .segments import SEGMENT_BYTES, iter_segments_at
 from .problems import DesensitizeError, Problem, problem
 
 MAX_JSON_ARRAY = 256 << 20
@@ -49,18 +50,35 @@ class Source:
     parts: list[str] = field(default_factory=list)  # UTF-8 text split over files
     problems: list[Problem] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    # Set by ``open_source(lazy=True)`` for GB18030: ``path`` is the original
+    # and every segment is decoded on its own (see :meth:`decode`).
+    raw_encoding: str | None = None
+    # Lazy sources run the line guard while segments are read.
+    max_line: int | None = None
 
     def lazy(self, data=None) -> pl.LazyFrame:
-        """The whole file, or ``data`` (one segment's bytes) when given."""
+        """The whole file, or ``data`` (one segment's UTF-8 bytes) when given."""
+        if data is None and self.raw_encoding:
+            data = self.decode(*next(iter_segments_at(self.path, 1 << 20)))
         src = self.path if data is None else io.BytesIO(data)
         return pl.scan_csv(src, separator=self.separator, infer_schema=False,
                            empty_string_is_null=False, quote_char='"', raise_if_empty=True)
 
-    def segments(self, size: int = SEGMENT_BYTES) -> Iterator[pl.LazyFrame]:
+    def decode(self, data: bytes, header_len: int = 0, offset: int = 0) -> bytes:
+        """UTF-8 bytes of one segment; decoding errors name the byte offset
+        in the original file."""
+        return decode_segment(self.raw_encoding, data, header_len, offset)
+
+    def spans(self, size: int | None = None) -> Iterator[tuple[bytes, int, int]]:
+        """Raw record-aligned segments ``(data, header_len, offset)``."""
+        feed = encoding.line_guard(self.max_line) if self.max_line else None
+        return iter_segments_at(self.parts or self.path, size or segments_mod.SEGMENT_BYTES, feed)
+
+    def segments(self, size: int | None = None) -> Iterator[pl.LazyFrame]:
         """One LazyFrame per record-aligned segment (see :mod:`.segments`):
         run a streaming query per segment to keep memory flat."""
-        for data in iter_segments(self.parts or self.path, size):
-            yield self.lazy(data)
+        for data, hl, off in self.spans(size):
+            yield self.lazy(self.decode(data, hl, off))
 
     def batches(self, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
         try:
@@ -91,6 +109,17 @@ class Source:
                 pass
 
 
+def decode_segment(raw_encoding: str | None, data: bytes, header_len: int = 0,
+                   offset: int = 0) -> bytes:
+    if not raw_encoding:
+        return data
+    try:
+        return data.decode(raw_encoding).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = exc.start if exc.start < header_len else offset + exc.start - header_len
+        raise DesensitizeError.of("bad_encoding", detail=f"GB18030, byte offset {at}") from None
+
+
 def translate_polars_error(exc: Exception) -> DesensitizeError:
     msg = str(exc).splitlines()[0][:300]
     low = msg.lower()
@@ -105,17 +134,22 @@ def translate_polars_error(exc: Exception) -> DesensitizeError:
 
 def open_source(path: str, workdir: str, fmt: str | None = None, *,
                 progress: Callable[[float], None] | None = None,
-                max_line: int = encoding.DEFAULT_MAX_LINE) -> Source:
+                max_line: int = encoding.DEFAULT_MAX_LINE, lazy: bool = False) -> Source:
+    """``lazy``: CSV/TSV originals are not read in full up front; GB18030 is
+    decoded segment by segment and the line guard runs as segments are read
+    (see :func:`.encoding.prepare`)."""
     if not os.path.isfile(path):
         raise DesensitizeError.of("io_error", detail=f"not a file: {path}")
     if os.path.getsize(path) == 0:
         raise DesensitizeError.of("empty_file")
     fmt = fmt or guess_format(path)
     if fmt in ("csv", "tsv"):
-        st = encoding.prepare(path, workdir, max_line=max_line, progress=progress)
+        st = encoding.prepare(path, workdir, max_line=max_line, progress=progress, lazy=lazy)
         src = Source(st.path, path, fmt, st.encoding, st.size, st.lines,
                      separator="\t" if fmt == "tsv" else ",",
-                     temp_files=(st.parts or [st.path]) if st.temp else [], parts=st.parts)
+                     temp_files=(st.parts or [st.path]) if st.temp else [], parts=st.parts,
+                     raw_encoding=st.encoding if lazy and st.encoding == encoding.GB18030 else None,
+                     max_line=max_line if lazy else None)
     else:
         out = os.path.join(workdir, "source.converted.csv")
         conv = {"xlsx": _xlsx_to_csv, "xls": _xls_to_csv, "json": _json_to_csv,

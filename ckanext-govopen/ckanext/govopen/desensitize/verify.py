@@ -54,25 +54,51 @@ def verify(path: str, *, registry=None, batch_rows: int = 50_000,
             pipeline.run((lf.collect() for lf in src.segments()), scan, lambda _: None)
         except pl.exceptions.PolarsError as exc:
             raise translate_polars_error(exc) from None
-        offset = state["offset"]
-        rows = {c: sorted(r)[:5] for c, r in rows.items()}
-        sample = src.sample(SAMPLE_SIZE)
-        name_dets = [d for d in reg.detectors if d.pattern is None and d.direct]
-        leftovers = []
-        for c in src.columns:
-            for t, n in found[c].items():
-                leftovers.append({"column": c, "type": t, "count": n, "rows": rows[c]})
-            if sample.height and name_dets:
-                prof = classify(c, sample[c].to_list(), name_dets)
-                if prof.type:
-                    leftovers.append({"column": c, "type": prof.type, "count": None,
-                                      "share_in_sample": prof.confidence, "rows": []})
-        problems = [problem("leftover_identifier", column=l["column"], type=l["type"],
-                            count=l["count"] if l["count"] is not None else "?").to_dict()
-                    for l in leftovers]
-        return {"ok": not leftovers, "rows": offset, "leftovers": leftovers, "problems": problems}
+        return _result(src, reg, found, rows, state["offset"])
     except DesensitizeError as exc:
         return {"ok": False, "problems": [exc.problem.to_dict()], "leftovers": []}
     finally:
         src.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _result(src, reg, found: dict, rows: dict, n_rows: int) -> dict:
+    """Leftovers from per-column hit counts and row offsets, plus the person
+    name re-classification of each column on the first rows of ``src``."""
+    sample = src.sample(SAMPLE_SIZE)
+    name_dets = [d for d in reg.detectors if d.pattern is None and d.direct]
+    leftovers = []
+    for c in src.columns:
+        for t, n in sorted((found.get(c) or {}).items(), key=lambda kv: (-kv[1], kv[0])):
+            leftovers.append({"column": c, "type": t, "count": n, "rows": sorted(rows.get(c, []))[:5]})
+        if sample.height and name_dets:
+            prof = classify(c, sample[c].to_list(), name_dets)
+            if prof.type:
+                leftovers.append({"column": c, "type": prof.type, "count": None,
+                                  "share_in_sample": prof.confidence, "rows": []})
+    problems = [problem("leftover_identifier", column=l["column"], type=l["type"],
+                        count=l["count"] if l["count"] is not None else "?").to_dict()
+                for l in leftovers]
+    return {"ok": not leftovers, "rows": n_rows, "leftovers": leftovers, "problems": problems}
+
+
+def finish(path: str, found: dict, rows: dict, n_rows: int, *, registry=None) -> dict:
+    """The report of :func:`verify` for a derivative whose every cell was
+    already scanned while it was produced (``found``/``rows`` as collected
+    by :mod:`.workers`); only the name re-classification reads ``path``."""
+    import shutil
+    import tempfile
+
+    from .registry import default_registry
+    reg = registry or default_registry()
+    tmp = tempfile.mkdtemp(prefix="govopen-verify-")
+    try:
+        src = open_source(path, tmp, lazy=True)
+        try:
+            return _result(src, reg, found, rows, n_rows)
+        finally:
+            src.cleanup()
+    except DesensitizeError as exc:
+        return {"ok": False, "problems": [exc.problem.to_dict()], "leftovers": []}
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,159 @@
+"""Worker-process path of engine.run: same bytes and report as in-process."""
+import csv
+import hashlib
+import random
+
+import pytest
+
+from ckanext.govopen.desensitize import engine, segments, synthetic as S
+from ckanext.govopen.desensitize.plan import ColumnRule, Plan
+from ckanext.govopen.desensitize.verify import verify
+
+from .conftest import KEY
+from .corpus import RARE
+
+
+def sha(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def _write(path, enc, n=6000, seed=11):
+    rng = random.Random(seed)
+    with open(path, "w", encoding=enc, newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(S.HEADER)
+        for i in range(n):
+            row = S.row(rng)
+            if i % 97 == 0:  # quoted newline, rare characters, an ID inside text
+                row[5] = f"{RARE[i % len(RARE)]}多行\n备注，身份证{S.id18(rng)}"
+            w.writerow(row)
+    return str(path)
+
+
+@pytest.fixture(autouse=True)
+def small_segments(monkeypatch):
+    # Many segments from a small file, so several workers get work.
+    monkeypatch.setattr(segments, "SEGMENT_BYTES", 64 << 10)
+    monkeypatch.setattr(segments, "READ_BYTES", 16 << 10)
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """Records the pools engine.run starts; workers get every segment."""
+    from ckanext.govopen.desensitize import workers
+    made = []
+    real = workers.Pool
+
+    class Pool(real):
+        def __init__(self, n):
+            super().__init__(n)
+            made.append(self)
+    monkeypatch.setattr(workers, "Pool", Pool)
+    monkeypatch.setattr(workers, "LOCAL_WHILE_BOOTING", False)
+    return made
+
+
+def _plans(src):
+    default = engine.scan(src)["plan"]
+    masked = Plan.from_dict(default)
+    masked.columns["身份证号"] = ColumnRule("id18", "mask", {"keep_prefix": 6, "keep_suffix": 4}, 1.0, True)
+    masked.columns["手机号"] = ColumnRule("mobile", "mask", {"keep_prefix": 3, "keep_suffix": 4}, 1.0, True)
+    return {"default": default, "masked": masked}
+
+
+@pytest.mark.parametrize("enc", ["utf-8", "gb18030"])
+def test_workers_write_the_same_bytes_and_report(tmp_path, enc, pools):
+    src = _write(tmp_path / f"p-{enc}.csv", enc)
+    for name, plan in _plans(src).items():
+        a, b = str(tmp_path / f"{name}-1.csv"), str(tmp_path / f"{name}-2.csv")
+        seen = []
+        one = engine.run(src, plan, a, key=KEY, scope=("ds", "r1"), workers=1)
+        two = engine.run(src, plan, b, key=KEY, scope=("ds", "r1"), workers=2, progress=seen.append)
+        assert one["ok"] and two["ok"] and one["rows_in"] == 6000
+        assert sha(a) == sha(b), name
+        assert pools[-1].segments_remote > 5 and pools[-1].segments_local == 0
+        assert seen[-1] == 1.0 and seen == sorted(seen) and len(seen) > 3
+        for k in ("rows_in", "rows_out", "columns", "k_anonymity", "verification", "key_id",
+                  "publishable", "output_columns"):
+            assert one[k] == two[k], (name, k)
+        if name == "default":
+            assert one["columns"]["备注"]["text_hits"]["id18"] >= 6000 // 97
+
+
+def test_in_worker_verification_equals_verify_of_the_file(tmp_path, pools):
+    src = _write(tmp_path / "p.csv", "utf-8")
+    plan = Plan.from_dict(engine.scan(src)["plan"])
+    plan.columns["手机号"] = ColumnRule("mobile", "keep", {}, 1.0, True)
+    plan.scrub = []
+    out = str(tmp_path / "o.csv")
+    rep = engine.run(src, plan, out, key=KEY, workers=2)
+    assert rep["ok"] and not rep["publishable"]
+    assert rep["verification"] == verify(out)
+    counts = {(l["column"], l["type"]): l["count"] for l in rep["verification"]["leftovers"]}
+    assert counts[("手机号", "mobile")] == 6000
+
+
+def test_bad_bytes_in_a_worker_segment_give_the_original_offset(tmp_path, pools):
+    src = _write(tmp_path / "g.csv", "gb18030")
+    data = open(src, "rb").read()
+    cut = data.index(b"\n", len(data) * 3 // 4) + 1
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(data[:cut] + b"\xff\xff\n" + data[cut:])
+    plan = _plans(src)["masked"]
+    for w in (1, 2):
+        out = tmp_path / f"o{w}.csv"
+        rep = engine.run(str(bad), plan, str(out), key=KEY, workers=w)
+        assert rep["ok"] is False and rep["problems"][0]["code"] == "bad_encoding"
+        assert f"byte offset {cut}" in rep["problems"][0]["en"]
+        assert not out.exists() and not (tmp_path / f"o{w}.csv.part").exists()
+
+
+def test_ragged_row_in_a_worker_segment(tmp_path, pools):
+    src = _write(tmp_path / "p.csv", "utf-8")
+    plan = _plans(src)["masked"]
+    with open(src, "a", encoding="utf-8") as fh:
+        fh.write("1,2,3,4,5,6,7\n")
+    rep = engine.run(src, plan, str(tmp_path / "o.csv"), key=KEY, workers=2)
+    assert rep["ok"] is False and rep["problems"][0]["code"] == "ragged_rows"
+
+
+def test_custom_registry_or_hook_stays_in_process(tmp_path, monkeypatch):
+    from ckanext.govopen.desensitize import workers
+    from ckanext.govopen.desensitize.registry import default_registry
+    src = _write(tmp_path / "p.csv", "utf-8", n=500)
+    started = []
+    monkeypatch.setattr(workers, "Pool", lambda n: started.append(n))
+    reg = default_registry()
+    reg.add_operator("custom", lambda s, p, c: s)
+    assert engine.run(src, Plan(), str(tmp_path / "a.csv"), registry=reg, workers=2)["ok"]
+    assert engine.run(src, Plan(), str(tmp_path / "b.csv"), workers=2,
+                      batch_hook=lambda df, off: df)["ok"]
+    assert started == []
+    assert not engine._is_default(reg) and engine._is_default(default_registry())
+
+
+def test_local_segments_while_workers_boot_keep_the_order(tmp_path, monkeypatch):
+    from ckanext.govopen.desensitize import workers
+    src = _write(tmp_path / "p.csv", "utf-8")
+    plan = _plans(src)["masked"]
+    a, b = str(tmp_path / "a.csv"), str(tmp_path / "b.csv")
+    engine.run(src, plan, a, key=KEY, workers=1)
+    # Workers become ready only after the third segment was done here.
+    real_run = workers.Pool.run
+    state = {"n": 0}
+    pools = []
+
+    def run(self, cfg, spans, on_result, local=None):
+        pools.append(self)
+
+        def gated():
+            for span in spans:
+                state["n"] += 1
+                for p in self.procs:
+                    (p.ready.clear if state["n"] <= 3 else p.ready.set)()
+                yield span
+        return real_run(self, cfg, gated(), on_result, local)
+    monkeypatch.setattr(workers.Pool, "run", run)
+    rep = engine.run(src, plan, b, key=KEY, workers=2)
+    assert rep["ok"] and sha(a) == sha(b) and state["n"] > 6
+    assert pools[0].segments_local >= 1 and pools[0].segments_remote >= 1
