@@ -33,7 +33,7 @@ def clean_db(reset_db):
 
 
 @pytest.fixture
-def world(clean_db, with_plugins, with_request_context):
+def world(clean_db, with_plugins):
     from ckan.lib import jobs as ckan_jobs
     ckan_jobs.get_queue(world_mod.QUEUE).empty()
     return world_mod.build()

@@ -510,11 +510,19 @@ def extract_for_grant(grant: dict[str, Any], resource: Any,
     extract_id = dz.new_id()
     out_dir = storage_dir("extracts", grant["id"])
     out_path = os.path.join(out_dir, f"{extract_id}.csv")
-    result = make_grant_extract(
-        path, plan, out_path, grant_id=grant["id"],
-        recipient_id=grant["user_id"], master_key=key, dataset_id=res.package_id,
-        release_id=release_id, approved_columns=approved,
-        registry=ckan_registry())
+    # make_grant_extract guesses the format from the file name; CKAN stores
+    # uploads without one, so the engine reads the original via a symlink.
+    link_dir = tempfile.mkdtemp(prefix="extract-", dir=storage_dir("tmp"))
+    try:
+        link = os.path.join(link_dir, "source." + (file_format(res) or "csv"))
+        os.symlink(path, link)
+        result = make_grant_extract(
+            link, plan, out_path, grant_id=grant["id"],
+            recipient_id=grant["user_id"], master_key=key,
+            dataset_id=res.package_id, release_id=release_id,
+            approved_columns=approved, registry=ckan_registry())
+    finally:
+        shutil.rmtree(link_dir, ignore_errors=True)
     if not result.get("ok"):
         probs = (result.get("report") or {}).get("problems") or []
         first = probs[0] if probs else {"zh": "生成失败", "en": "failed"}
