@@ -47,10 +47,7 @@ def replace(s, params, ctx):
     return _expr(s, pl.when(pl.col("v").is_null()).then(None).otherwise(pl.lit(value)))
 
 
-def mask(s, params, ctx):
-    """Display mask only (GUIDE §6.3); the plan linter flags it on direct IDs."""
-    p, q = int(params.get("keep_prefix", 0)), int(params.get("keep_suffix", 0))
-    ch = params.get("char", "*")
+def _mask_regex(s, p, q, ch):
     v = pl.col("v")
     n = v.str.len_chars()
     mid = (n - p - q).clip(lower_bound=0)
@@ -59,6 +56,28 @@ def mask(s, params, ctx):
                             pl.when(n > p + q).then(v.str.tail(q)).otherwise(pl.lit(""))])
     short = v.str.replace_all(".", ch, literal=False)
     return _expr(s, pl.when(n > p + q).then(masked).otherwise(short))
+
+
+def mask(s, params, ctx):
+    """Display mask only (GUIDE §6.3); the plan linter flags it on direct IDs.
+
+    Each masked character becomes ``char``; a regex ``.`` does not match a
+    line break, so cells holding one keep it (they take the regex form, the
+    rest is built by padding, without a regex)."""
+    p, q = int(params.get("keep_prefix", 0)), int(params.get("keep_suffix", 0))
+    ch = params.get("char", "*")
+    if len(ch) != 1 or ch in "$\\":
+        return _mask_regex(s, p, q, ch)
+    v = pl.col("v")
+    n = v.str.len_chars().cast(pl.Int64)
+    stars = lambda k: pl.lit("").str.pad_start(k.clip(lower_bound=0), ch)  # noqa: E731
+    out = _expr(s, pl.when(n > p + q)
+                .then(pl.concat_str([v.str.slice(0, p), stars(n - p - q), v.str.tail(q)]))
+                .otherwise(stars(n)))
+    nl = s.str.contains("\n", literal=True).fill_null(False).arg_true()
+    if len(nl):
+        out = out.scatter(nl, _mask_regex(s.gather(nl), p, q, ch))
+    return out
 
 
 def truncate(s, params, ctx):
@@ -81,7 +100,22 @@ def _address_levels(level: str) -> list[pl.Expr]:
     return {"county": [county, city, prov], "city": [city, prov], "province": [prov]}[level]
 
 
+def _by_unique(s: pl.Series, fn: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """``fn`` (a per-value function) on the distinct values of ``s`` only,
+    mapped back with a join, when values repeat (addresses, dates)."""
+    u = s.unique()
+    if len(u) * 4 > len(s):
+        return fn(s)
+    frame = pl.DataFrame({"v": u, "t": fn(u.rename(s.name))})
+    return (s.rename("v").to_frame().join(frame, on="v", how="left", maintain_order="left")
+            ["t"].rename(s.name))
+
+
 def _gen_address(s: pl.Series, level: str) -> pl.Series:
+    return _by_unique(s, lambda u: _gen_address_all(u, level))
+
+
+def _gen_address_all(s: pl.Series, level: str) -> pl.Series:
     """First level of the chain that parses; each fallback regex runs only
     on the cells the previous one could not parse (few), not on all."""
     chain = _address_levels(level)
