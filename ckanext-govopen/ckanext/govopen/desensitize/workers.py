@@ -327,7 +327,10 @@ class _Proc:
             self.proc.wait()
             self.err.seek(0)
             detail = res or self.err.read().decode("utf-8", "replace")
-            raise RuntimeError(f"desensitize worker failed: {detail[-800:]}")
+            from .problems import DesensitizeError
+            # Only the exception's type: its message could quote a cell.
+            last = (detail.strip().splitlines() or ["exited"])[-1].split(":")[0]
+            raise DesensitizeError.of("io_error", detail=f"worker process failed ({last[:80]})")
         return status, res
 
     def close(self, kill: bool = False) -> None:
