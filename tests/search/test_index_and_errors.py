@@ -125,7 +125,8 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("param,value", HOSTILE)
+@pytest.mark.parametrize("param,value", HOSTILE,
+                         ids=[f"{p}-{v[:24]}" for p, v in HOSTILE])
 def test_hostile_queries_get_a_clear_400(app, catalogue, param, value):
     resp = app.get("/api/3/action/package_search", query_string={param: value})
     assert resp.status_code in (400, 409), resp.body
