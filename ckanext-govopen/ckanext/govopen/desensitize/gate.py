@@ -68,9 +68,8 @@ def declares_personal_info(pkg: Optional[model.Package]) -> bool:
 def is_public(resource: Union[model.Resource, dict], pkg: Any = None) -> bool:
     """May this resource of a public 普遍开放 dataset go to everyone?"""
     res = _resource_obj(resource)
-    if res is None:
-        return _extras(resource).get("desensitize_role") not in (
-            dz.ORIGINAL, dz.DERIVATIVE)
+    if res is None:  # a bare dict, not a stored resource: flags only
+        return _extras(resource).get("desensitize_role") != dz.ORIGINAL
     row = dz.get_resource(res.id)
     if row is not None:
         if row["role"] == dz.DERIVATIVE:
