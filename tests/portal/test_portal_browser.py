@@ -86,3 +86,14 @@ def test_sysadmin_creates_dataset_in_ui(page, live_server, demo):
         page.locator(".error-explanation").all_inner_texts()
     page.goto(live_server("/dataset/browser-bus-stops"))
     assert "浏览器测试公交站点数据" in page.content()
+
+
+def test_department_and_authorized_pages_show_application_statistics(
+        page, live_server, demo):
+    page.goto(live_server("/organization/rx-jtysj"))
+    assert "授权申请统计" in page.content()
+    page.goto(live_server("/dataset/?q=open_type:authorized"))
+    link = page.locator(".dataset-heading a").first
+    link.click()
+    page.wait_for_load_state()
+    assert "授权开放" in page.content() and "授权申请统计" in page.content()
