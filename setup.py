@@ -48,7 +48,7 @@ setup(
             "govopen_desensitize = "
             "ckanext.govopen.desensitize.plugin:DesensitizePlugin",
             "govopen_desensitize_example = "
-            "ckanext.govopen.desensitize.example_plugin:ExamplePlugin",
+            "ckanext.govopen.desensitize.example_plugin:ExampleDesensitizerPlugin",
         ],
         "ckan.rdf.profiles": [
             "govopen_dcat = ckanext.govopen.dcat.profile:GovopenDCATAPProfile",

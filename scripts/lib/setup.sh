@@ -143,7 +143,8 @@ render_ini() {  # out db datastore-db site-url redis-db site-id storage extra lo
     "DS_RO_USER=$DS_RO_USER" "DS_RO_PASSWORD=$DS_RO_PASSWORD" \
     "SITE_URL=$4" "REDIS_URL=redis://$REDIS_HOST:$REDIS_PORT/$5" "SITE_ID=$6" \
     "STORAGE_PATH=$7" "EXTRA=$8" "LOG_LEVEL=$9" \
-    "PLUGINS=${GOVOPEN_PLUGINS:-$(plugins_line)}" "SITE_TITLE=榕溪市政务数据开放平台"
+    "PLUGINS=${GOVOPEN_PLUGINS:-$(plugins_line)}" "SITE_TITLE=榕溪市政务数据开放平台" \
+    "DESENSITIZE_MASTER_KEY=$DESENSITIZE_MASTER_KEY"
 }
 
 migrate() {  # ini datastore-db

@@ -9,25 +9,7 @@ from werkzeug.datastructures import FileStorage
 
 from ckan.tests import helpers
 
-from conftest import empty_govopen_tables, ensure_plugin_tables
-
 from . import world as world_mod
-
-
-@pytest.fixture
-def clean_db(reset_db):
-    """The suite's clean_db, plus a work-around: CKAN's first reset drops
-    tables but not functions, and the govopen_access migration creates its
-    append-only trigger function without OR REPLACE (reported to its owner)."""
-    from sqlalchemy import inspect, text
-    from ckan import model
-    reset_db()
-    with model.meta.engine.begin() as conn:
-        if "govopen_access_log" not in inspect(conn).get_table_names():
-            conn.execute(text(
-                "DROP FUNCTION IF EXISTS govopen_access_log_append_only() CASCADE"))
-    ensure_plugin_tables()
-    empty_govopen_tables()
 
 
 def ctx(user) -> dict:

@@ -106,6 +106,15 @@ def test_grant_extract_traced_back_to_its_grant(world, app):
         for row in data:
             assert row[1] not in text and row[0] not in text and \
                 row[2] not in text and row[3] not in text
+    # Once the 授权开放 dataset is public (metadata only), the ordinary
+    # download URL gives a grantee the same per-grant extract, never the
+    # original upload.
+    W.act("package_patch", u["sysadmin"], id=pkg["id"], private=False)
+    r = app.get(f"/dataset/{pkg['id']}/resource/{res['id']}/download",
+                headers={"Authorization": u["grantee"]["token"]})
+    assert r.status_code == 200
+    assert read_csv(r.data.decode("utf-8")) == read_csv(files["grantee"])
+    assert data[0][1] not in r.data.decode("utf-8")
     ids1 = {r[0] for r in read_csv(files["grantee"])[1:]}
     ids2 = {r[0] for r in read_csv(files["grantee2"])[1:]}
     assert not ids1 & ids2  # per-recipient pseudonyms

@@ -14,7 +14,7 @@ from ckan.common import current_user, request
 from ckan.lib import uploader
 import ckan.plugins.toolkit as tk
 
-from . import log, policy, signing
+from . import delivery, log, policy, signing
 
 blueprint = Blueprint("govopen_access", __name__)
 
@@ -78,7 +78,22 @@ def _upload_size(res: model.Resource) -> Optional[int]:
         return None
 
 
-def _serve_upload(res: model.Resource, filename: Optional[str]):
+def _serve_upload(res: model.Resource, filename: Optional[str],
+                  grant_id: Optional[str] = None):
+    """The upload, or for a grantee the file a delivery provider makes for
+    the grant (e.g. a desensitized per-grant extract)."""
+    path = None
+    if grant_id:
+        try:
+            path = delivery.file_for_grant(grant_id, res)
+        except delivery.DeliveryRefused as e:
+            return tk.abort(409, str(e))
+    if path:
+        base = (filename or res.name or res.id).rsplit(".", 1)[0]
+        resp = flask.send_file(path, download_name=f"{base}.csv",
+                               as_attachment=True, mimetype="text/csv")
+        resp.headers["Cache-Control"] = "private, no-store"
+        return resp
     upload = uploader.get_resource_uploader({"id": res.id,
                                              "url_type": "upload"})
     path = upload.get_path(res.id)
@@ -116,8 +131,9 @@ def guard_download(original: Callable) -> Callable:
             return original(package_type=package_type, id=id,
                             resource_id=resource_id, filename=filename, **kw)
         if res.url_type == "upload":
-            resp = _serve_upload(res, filename)
-            nbytes = _upload_size(res)
+            resp = _serve_upload(res, filename, decision.grant_id
+                                 if decision.code == "grant" else None)
+            nbytes = resp.content_length or _upload_size(res)
         elif decision.code == "grant":
             resp = proxy_link(res, filename)
             nbytes = resp.content_length
@@ -184,8 +200,9 @@ def signed_download(token: str):
         return tk.abort(403, decision.reason)
     pkg = model.Package.get(res.package_id)
     if res.url_type == "upload":
-        resp = _serve_upload(res, None)
-        nbytes = _upload_size(res)
+        resp = _serve_upload(res, None, decision.grant_id
+                             if decision.code == "grant" else None)
+        nbytes = resp.content_length or _upload_size(res)
     else:
         resp = proxy_link(res)
         nbytes = resp.content_length

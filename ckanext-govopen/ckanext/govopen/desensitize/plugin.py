@@ -18,7 +18,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
-from . import actions, auth, helpers, jobs, views
+from . import actions, auth, delivery, helpers, jobs, views
 from . import model as dz
 
 HERE = os.path.dirname(__file__)
@@ -63,6 +63,7 @@ class DesensitizePlugin(p.SingletonPlugin):
     # IConfigurer
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
+        delivery.install()
 
     # IConfigDeclaration
     def declare_config_options(self, declaration, key):
