@@ -1,6 +1,11 @@
-"""Two reviewers at once (two threads, two DB connections, committing
-simultaneously): exactly one wins, the other gets a conflict. CLI commands."""
-import threading
+"""Two reviewers at once (two OS processes, each with its own CKAN and
+database connection, released together): exactly one wins, the other gets a
+conflict. CLI commands."""
+import json
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -16,45 +21,42 @@ pytestmark = [pytest.mark.ckan_config("ckan.plugins", CORE_PLUGINS),
               pytest.mark.usefixtures("with_plugins")]
 
 
-def _race(app, calls):
-    """Run each (user, data) call in its own thread and session."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, user, data):
-        with app.flask_app.test_request_context():
-            try:
-                barrier.wait(timeout=10)
-                out = helpers.call_action("govopen_application_review",
-                                          {"user": user["name"], "ignore_auth": False},
-                                          **data)
-                results[i] = ("ok", out["state"])
-            except logic.ValidationError as exc:
-                results[i] = ("error", exc.error_dict)
-            finally:
-                model.Session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, user, data))
-               for i, (user, data) in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+def _race(ini, calls, tmp_path):
+    """Run each (user, data) review in its own OS process, released at the
+    same moment once every process has loaded CKAN."""
+    worker = os.path.join(os.path.dirname(__file__), "race_worker.py")
+    go = tmp_path / "go"
+    procs = []
+    for i, (user, data) in enumerate(calls):
+        ready = tmp_path / f"ready-{i}"
+        procs.append((ready, subprocess.Popen(
+            [sys.executable, worker, ini, CORE_PLUGINS, user["name"],
+             json.dumps(data), str(ready), str(go)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    deadline = time.monotonic() + 90
+    while not all(r.exists() for r, _ in procs) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    go.touch()
+    results = []
+    for _, proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err[-2000:]
+        results.append(tuple(json.loads(out.strip().splitlines()[-1])))
     return results
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_two_reviewers_at_once_one_winner(verified, app, round_):
+def test_two_reviewers_at_once_one_winner(verified, request, tmp_path, round_):
     w, u = verified, verified["users"]
     a = act("govopen_application_create", u["applicant"], **app_form(w["pkgs"]["a"]))
     a = act("govopen_application_submit", u["applicant"], id=a["id"])
     a = act("govopen_application_review", u["operator"], id=a["id"], decision="pass")
     model.Session.remove()
-    results = _race(app, [
+    results = _race(request.config.getoption("ckan_ini"), [
         (u["reviewer"], {"id": a["id"], "decision": "approve", "version": a["version"]}),
         (u["reviewer2"], {"id": a["id"], "decision": "reject", "comment": "不符合",
                           "version": a["version"]}),
-    ])
+    ], tmp_path)
     oks = [r for r in results if r and r[0] == "ok"]
     errors = [r for r in results if r and r[0] == "error"]
     assert len(oks) == 1 and len(errors) == 1, results

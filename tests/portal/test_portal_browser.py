@@ -86,6 +86,13 @@ def test_sysadmin_creates_dataset_in_ui(page, live_server, demo):
         page.locator(".error-explanation").all_inner_texts()
     page.goto(live_server("/dataset/browser-bus-stops"))
     assert "浏览器测试公交站点数据" in page.content()
+    # The catalogue page: open-class badge, data-item table, citation box.
+    assert page.locator(".govopen-open-type").inner_text().strip() == "普遍开放"
+    assert page.locator("table", has_text="站点名称").count() >= 1
+    assert page.locator("text=stop_name").count() >= 1
+    citation = page.locator("text=如何引用").first
+    assert citation.is_visible()
+    assert "获取日期" in page.content() or "访问日期" in page.content()
 
 
 def test_department_and_authorized_pages_show_application_statistics(
