@@ -10,6 +10,8 @@ from typing import Any
 from ckan import model
 import ckan.plugins.toolkit as tk
 
+from ckanext.govopen.schema import stored
+
 from . import auth, filters, grants, log, policy, schema, signing
 
 ValidationError = tk.ValidationError
@@ -59,7 +61,7 @@ def govopen_grant_create(context, data_dict):
             "资源不属于该数据集 / Resources not in this dataset: "
             + ", ".join(unknown)]})
     items = data.get("data_items") or []
-    declared = {i.get("name_en") for i in _data_items(pkg)}
+    declared = {i.get("name_en") for i in stored.data_items(pkg)}
     bad = [i for i in items if declared and i not in declared]
     if bad:
         raise ValidationError({"data_items": [
@@ -75,16 +77,6 @@ def govopen_grant_create(context, data_dict):
         source_application_id=data.get("source_application_id") or None,
         created_by=creator.id if creator else context.get("user"),
         commit=_commit(context))
-
-
-def _data_items(pkg: model.Package) -> list[dict[str, Any]]:
-    raw = (pkg.extras or {}).get("data_items")
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return []
-    return [i for i in raw or [] if isinstance(i, dict)]
 
 
 def govopen_grant_revoke(context, data_dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ckan import authz, model
+from ckan import model
 import ckan.plugins.toolkit as tk
 
 from . import grants, policy

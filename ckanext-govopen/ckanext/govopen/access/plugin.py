@@ -2,22 +2,17 @@
 docs/access-paths.md for every path and how it asks the policy."""
 from __future__ import annotations
 
-import os
 from typing import Any
-
-import yaml
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from . import actions, auth, filters, helpers, policy, views
 
-HERE = os.path.dirname(__file__)
 
-
+@tk.blanket.config_declarations("config_declaration.yaml")
 class AccessPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(p.IPackageController, inherit=True)
@@ -30,11 +25,6 @@ class AccessPlugin(p.SingletonPlugin):
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
 
-    # IConfigDeclaration
-    def declare_config_options(self, declaration, key):
-        with open(os.path.join(HERE, "config_declaration.yaml"),
-                  encoding="utf-8") as fh:
-            declaration.load_dict(yaml.safe_load(fh))
 
     # IActions / IAuthFunctions
     def get_actions(self):

@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import uuid
-from typing import Any, Optional
+from typing import Optional
 
 from sqlalchemy import Text, and_, insert, or_, select, text, update
 

@@ -19,7 +19,7 @@ from typing import Callable
 
 import polars as pl
 
-from .columns import SAMPLE_SIZE, classify, header_matches
+from .columns import SAMPLE_SIZE, classify
 from .kanon import KAnonCounter
 from .plan import Plan, propose
 from .problems import DesensitizeError

@@ -31,6 +31,8 @@ from ckan import model
 from ckan.lib import uploader
 import ckan.plugins.toolkit as tk
 
+from ckanext.govopen.schema import stored
+
 from . import engine, gate, keys
 from . import model as dz
 from .extract import make_grant_extract, sha256_file
@@ -88,17 +90,6 @@ def file_format(res: model.Resource) -> Optional[str]:
         return FORMATS[fmt]
     ext = os.path.splitext((res.url or "").rsplit("/", 1)[-1])[1]
     return FORMATS.get(ext.lower().lstrip("."))
-
-
-def data_items(pkg: model.Package) -> list[dict]:
-    import json
-    raw = (pkg.extras or {}).get("data_items")
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return []
-    return [i for i in raw or [] if isinstance(i, dict)]
 
 
 def needs_desensitizing(plan: dict, pkg: model.Package) -> bool:
@@ -177,7 +168,7 @@ def scan_job(job_id: str) -> None:
     else:
         try:
             result = engine.scan(path, registry=ckan_registry(),
-                                 data_items=data_items(pkg), fmt=fmt,
+                                 data_items=stored.data_items(pkg), fmt=fmt,
                                  k=default_k(), workdir=storage_dir("tmp"))
         except Exception as exc:  # engine promises not to raise; be sure
             log.exception("scan of %s failed", res.id)

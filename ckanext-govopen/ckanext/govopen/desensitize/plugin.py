@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import yaml
-
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
@@ -21,7 +19,6 @@ from werkzeug.datastructures import FileStorage
 from . import actions, auth, delivery, helpers, jobs, views
 from . import model as dz
 
-HERE = os.path.dirname(__file__)
 PROTECTED = ("desensitize_role", "desensitize_source", "desensitize_plan_id",
              "desensitize_plan_revision", "desensitize_release_id",
              "desensitized")
@@ -51,9 +48,9 @@ def _mark_original(resource: dict) -> None:
     resource["desensitized"] = "false"
 
 
+@tk.blanket.config_declarations("config_declaration.yaml")
 class DesensitizePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
@@ -65,11 +62,6 @@ class DesensitizePlugin(p.SingletonPlugin):
         tk.add_template_directory(config_, "templates")
         delivery.install()
 
-    # IConfigDeclaration
-    def declare_config_options(self, declaration, key):
-        with open(os.path.join(HERE, "config_declaration.yaml"),
-                  encoding="utf-8") as fh:
-            declaration.load_dict(yaml.safe_load(fh))
 
     # IActions / IAuthFunctions
     def get_actions(self):

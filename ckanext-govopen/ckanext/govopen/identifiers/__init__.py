@@ -13,3 +13,10 @@ from .uscc import (  # noqa: F401
     is_valid_org_code, generate_uscc,
 )
 from .luhn import luhn_valid, luhn_check_digit  # noqa: F401
+
+__all__ = [
+    "PROVINCE_PREFIXES", "id18_check_char", "is_valid_id15", "is_valid_id18",
+    "id15_to_id18", "generate_id18", "USCC_ALPHABET", "uscc_check_char",
+    "is_valid_uscc", "org_code_check_char", "is_valid_org_code",
+    "generate_uscc", "luhn_valid", "luhn_check_digit",
+]

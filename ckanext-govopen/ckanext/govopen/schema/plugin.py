@@ -2,23 +2,18 @@
 validators.py, reclassify.py, auth.py, helpers.py and indexing.py."""
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from typing import Any
-
-import yaml
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from . import auth, helpers, indexing, validators
 
-HERE = os.path.dirname(__file__)
 
-
+@tk.blanket.config_declarations("config_declaration.yaml")
 class SchemaPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IFacets, inherit=True)
@@ -30,11 +25,6 @@ class SchemaPlugin(p.SingletonPlugin):
         tk.add_template_directory(config_, "templates")
         tk.add_resource("assets", "govopen_schema")
 
-    # IConfigDeclaration
-    def declare_config_options(self, declaration, key):
-        with open(os.path.join(HERE, "config_declaration.yaml"),
-                  encoding="utf-8") as fh:
-            declaration.load_dict(yaml.safe_load(fh))
 
     # IAuthFunctions: the data authority edits every department's datasets
     def get_auth_functions(self):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 

@@ -74,7 +74,7 @@ def build_where(params: dict[str, Any], sql: Params) -> tuple[str, str]:
     return " AND ".join(f"({c})" for c in clauses), rank
 
 
-def _doc(row: Any, wanted: list[str] | None) -> dict[str, Any]:
+def _doc(row: Any, wanted: list[str] | None, score: float) -> dict[str, Any]:
     stored: dict[str, list[str]] = row.stored
     doc: dict[str, Any] = {}
     keys: Iterable[str] = wanted if wanted is not None else \
@@ -87,7 +87,7 @@ def _doc(row: Any, wanted: list[str] | None) -> dict[str, Any]:
         elif key == "index_id":
             doc[key] = row.index_id
         elif key == "score":
-            doc[key] = float(row.score)
+            doc[key] = float(score)
         elif key in stored:
             values = stored[key]
             doc[key] = values if fields.is_multi_valued(key) else values[0]
@@ -134,15 +134,24 @@ def run(conn, params: dict[str, Any]) -> tuple[int, list[dict], dict]:
                          sql).scalar()
     docs: list[dict] = []
     if rows and count > start:
+        # Order and cut the page on narrow rows first, then read the wide
+        # stored columns for that page only (deep pages stay cheap).
+        page = conn.execute(text(
+            f"SELECT i.index_id, {rank} AS score FROM {TABLE} i "
+            f"WHERE {where} ORDER BY {order} "
+            f"LIMIT {int(rows)} OFFSET {int(start)}"), sql).all()
+        scores = {r.index_id: r.score for r in page}
         wanted = _field_list(params.get("fl"))
         blobs = [c for c in ("data_dict", "validated_data_dict")
                  if wanted is None or c in wanted]
-        cols = ", ".join(["i.index_id", "i.stored", f"{rank} AS score"]
+        cols = ", ".join(["i.index_id", "i.stored"]
                          + [f"i.{c}" for c in blobs])
-        result = conn.execute(text(
-            f"SELECT {cols} FROM {TABLE} i WHERE {where} ORDER BY {order} "
-            f"LIMIT {int(rows)} OFFSET {int(start)}"), sql)
-        docs = [_doc(r, wanted) for r in result]
+        fetched = {r.index_id: r for r in conn.execute(text(
+            f"SELECT {cols} FROM {TABLE} i "
+            f"WHERE i.index_id = ANY(:page_ids)"),
+            {"page_ids": list(scores)})}
+        docs = [_doc(fetched[i], wanted, scores[i]) for i in scores
+                if i in fetched]
     return count, docs, _facets(conn, params, where, sql)
 
 

@@ -46,6 +46,9 @@ def order_by(sort: str | None, rank_expr: str, params: Params) -> str:
                         fields.kind(field), first)
         else:
             raise QuerySyntaxError('排序参数无效 / Invalid "sort" parameter')
-        clauses.append(f"{expr} {direction} NULLS LAST")
+        # Columns that are never NULL keep the plain order so their b-tree
+        # indexes serve ORDER BY … LIMIT; derived values put NULLs last.
+        nulls = "" if field in _COLUMNS else " NULLS LAST"
+        clauses.append(f"{expr} {direction}{nulls}")
     clauses.append("i.index_id ASC")  # stable paging
     return ", ".join(clauses)
