@@ -65,26 +65,23 @@ def theme_scheme(ext: str | None = None):
     return _respond(themes.scheme_graph(), _negotiate(ext))
 
 
-@vocab.route("/dcat/themes/<code>")
-def theme_concept(code: str):
-    ext = None
-    if "." in code:
-        code, ext = code.split(".", 1)
-    graph = themes.concept_graph(code)
+def _vocabulary_item(code: str, build):
+    """One concept of a published vocabulary; ``code.ext`` picks the format."""
+    code, _, ext = code.partition(".")
+    graph = build(code)
     if graph is None:
         abort(404)
-    return _respond(graph, _negotiate(ext))
+    return _respond(graph, _negotiate(ext or None))
+
+
+@vocab.route("/dcat/themes/<code>")
+def theme_concept(code: str):
+    return _vocabulary_item(code, themes.concept_graph)
 
 
 @vocab.route("/dcat/regions/<code>")
 def region(code: str):
-    ext = None
-    if "." in code:
-        code, ext = code.split(".", 1)
-    graph = themes.region_graph(code)
-    if graph is None:
-        abort(404)
-    return _respond(graph, _negotiate(ext))
+    return _vocabulary_item(code, themes.region_graph)
 
 
 def get_blueprints():
