@@ -12,64 +12,16 @@ from sqlalchemy.exc import DBAPIError
 
 from ckan import model
 import ckan.logic as logic
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from ckanext.govopen.access import policy, signing
 
-from .world import (AUTH_EXTRA, FILE_BODY, PLUGINS, _org, _SYS, write_upload)
+from .mini import dl as _dl, grant as _grant, h as _h, mini as _mini
+from .world import AUTH_EXTRA, FILE_BODY, PLUGINS
 from . import world as W
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS),
               pytest.mark.usefixtures("with_plugins", "clean_db")]
-
-
-def _mini(url=None):
-    sysadmin = factories.SysadminWithToken()
-    _SYS.clear()
-    _SYS.update(sysadmin)
-    users = {k: factories.UserWithToken() for k in (
-        "editor", "grantee", "citizen", "other_editor", "authority")}
-    provider = _org("rx-health", "榕溪市卫生健康委员会", [
-        {"name": users["editor"]["name"], "capacity": "editor"}])
-    other = _org("rx-tax", "榕溪市税务局", [
-        {"name": users["other_editor"]["name"], "capacity": "editor"}])
-    _org("rx-bigdata", "榕溪市大数据管理局", [
-        {"name": users["authority"]["name"], "capacity": "member"}],
-        is_authority="true")
-    resources = [{"name": "门诊明细", "format": "CSV", "url_type": "upload",
-                  "url": "visits-secret.csv"}]
-    if url:
-        resources.append({"name": "接口", "format": "JSON",
-                          "access_mode": "api", "api_method": "GET",
-                          "url": url})
-    pkg = W._dataset(provider, "clinic-visits", "门诊量明细", "302001/000102",
-                     "authorized", resources, **AUTH_EXTRA)
-    rid = pkg["resources"][0]["id"]
-    write_upload(rid, FILE_BODY["a_up"])
-    helpers.call_action("datastore_create", {"user": sysadmin["name"]},
-                        resource_id=rid, force=True,
-                        records=[{"id": 1, "name": "ROWMARK-AUP"}])
-    return {"sys": sysadmin, "users": users, "pkg": pkg, "rid": rid,
-            "provider": provider, "other": other}
-
-
-def _grant(m, user="grantee", **kw):
-    now = dt.datetime.utcnow()
-    data = dict(user_id=m["users"][user]["id"], package_id=m["pkg"]["id"],
-                valid_from=(now - dt.timedelta(hours=1)).isoformat(),
-                valid_until=(now + dt.timedelta(days=10)).isoformat())
-    data.update(kw)
-    return helpers.call_action("govopen_grant_create",
-                               {"user": m["users"]["editor"]["name"],
-                                "ignore_auth": False}, **data)
-
-
-def _h(m, user):
-    return {"Authorization": m["users"][user]["token"]}
-
-
-def _dl(m):
-    return f"/dataset/clinic-visits/resource/{m['rid']}/download"
 
 
 def test_revocation_denies_the_very_next_request(app):

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.govopen.schema import stored
 
-from . import auth, filters, grants, log, policy, schema, signing
+from . import auth, columns, filters, grants, log, policy, schema, signing
 
 ValidationError = tk.ValidationError
 
@@ -322,12 +322,14 @@ def activity_diff(next_action, context, data_dict):
     return {"diff": diff, "activities": activities}
 
 
-def _datastore_guard(next_action, context, data_dict, nbytes_of):
+def _datastore_guard(next_action, context, data_dict, nbytes_of, shape):
+    """Run a DataStore read, ask the policy again (after core resolved
+    aliases and checked resource_show), shape the result to the grant's
+    data items and log restricted accesses."""
     result = next_action(context, data_dict)
     if context.get("ignore_auth"):
         return result
-    rid = result.get("resource_id") or (result.get("meta") or {}).get("id") \
-        or data_dict.get("resource_id") or data_dict.get("id")
+    rid = result.get("resource_id") or columns.resource_id_of(data_dict)
     res = model.Resource.get(rid) if rid else None
     if res is None:
         return result
@@ -335,6 +337,7 @@ def _datastore_guard(next_action, context, data_dict, nbytes_of):
     decision = policy.decide(user, res, "api")
     if not decision.allowed:
         raise tk.NotAuthorized(decision.reason)
+    result = shape(decision.data_items, result)
     if decision.open_type in policy.RESTRICTED:
         pkg = model.Package.get(res.package_id)
         log.record_once(user=user, resource=res, package=pkg,
@@ -365,16 +368,19 @@ def _records_bytes(result) -> int:
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search(next_action, context, data_dict):
-    return _datastore_guard(next_action, context, data_dict, _records_bytes)
+    data_dict = columns.limit_search(context, data_dict)
+    return _datastore_guard(next_action, context, data_dict, _records_bytes,
+                            columns.check_result)
 
 
 @tk.chained_action
 @tk.side_effect_free
 def datastore_info(next_action, context, data_dict):
-    # Field names and counts are metadata; the policy still decides (design
-    # A: resource_show), and no bytes of data are logged.
-    result = next_action(context, data_dict)
-    return result
+    """Field names and counts of a table: the policy decides as for
+    ``datastore_search`` (mode ``api``), a grantee limited to some data
+    items sees only those fields, and the access is logged (no bytes)."""
+    return _datastore_guard(next_action, context, data_dict,
+                            lambda _result: None, columns.limit_info)
 
 
 def get_actions() -> dict[str, Any]:
@@ -397,4 +403,5 @@ def get_actions() -> dict[str, Any]:
             actions[name] = _chain_activity(name)
     if plugin_loaded("datastore"):
         actions["datastore_search"] = datastore_search
+        actions["datastore_info"] = datastore_info
     return actions

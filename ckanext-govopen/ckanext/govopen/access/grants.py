@@ -141,10 +141,10 @@ def search(user_id: Optional[str] = None, package_id: Optional[str] = None,
     return [_row_dict(r) for r in model.Session.execute(query)]
 
 
-def active_grant_for(user_id: str, package_id: str, resource_id: str,
-                     mode: Optional[str] = None) -> Optional[dict[str, Any]]:
-    """The active grant of ``user_id`` covering ``resource_id``, read from
-    the database on every call."""
+def active_grants_for(user_id: str, package_id: str, resource_id: str,
+                      mode: Optional[str] = None) -> list[dict[str, Any]]:
+    """Every active grant of ``user_id`` covering ``resource_id`` (longest
+    valid first), read from the database on every call."""
     t = grant_table
     at = now()
     covers = sa.or_(
@@ -156,5 +156,25 @@ def active_grant_for(user_id: str, package_id: str, resource_id: str,
         covers)
     if mode:
         query = query.where(t.c.access_modes.contains([mode]))
-    row = model.Session.execute(query.order_by(t.c.valid_until.desc())).first()
-    return _row_dict(row) if row is not None else None
+    rows = model.Session.execute(query.order_by(t.c.valid_until.desc(),
+                                                t.c.id))
+    return [_row_dict(r) for r in rows]
+
+
+def active_grant_for(user_id: str, package_id: str, resource_id: str,
+                     mode: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """The longest-valid active grant of ``user_id`` covering
+    ``resource_id``."""
+    found = active_grants_for(user_id, package_id, resource_id, mode)
+    return found[0] if found else None
+
+
+def item_scope(active: Iterable[dict[str, Any]]) -> Optional[frozenset[str]]:
+    """Data items (``name_en``) that the given grants cover together: None
+    means every item (a grant listing no items covers all of them)."""
+    items: set[str] = set()
+    for grant in active:
+        if not grant.get("data_items"):
+            return None
+        items.update(grant["data_items"])
+    return frozenset(items)

@@ -21,7 +21,7 @@ log_table = sa.Table(
     sa.Column("user_id", sa.UnicodeText),
     sa.Column("user_name", sa.UnicodeText),
     sa.Column("grant_id", sa.UnicodeText),
-    sa.Column("resource_id", sa.UnicodeText, nullable=False),
+    sa.Column("resource_id", sa.UnicodeText),
     sa.Column("package_id", sa.UnicodeText),
     sa.Column("owner_org", sa.UnicodeText),
     sa.Column("open_type", sa.UnicodeText),
@@ -31,6 +31,8 @@ log_table = sa.Table(
     sa.Column("bytes", sa.BigInteger),
     sa.Column("client_ip", sa.UnicodeText),
     sa.Column("user_agent", sa.UnicodeText),
+    # files of CKAN's file API (migration b2a0cc000002)
+    sa.Column("file_id", sa.UnicodeText),
 )
 
 COLUMNS = [c.name for c in log_table.columns]
@@ -42,6 +44,7 @@ CSV_HEADER = {
     "open_type": "开放属性 open_type", "channel": "途径 channel",
     "method": "方式 method", "reason": "依据 reason", "bytes": "字节数 bytes",
     "client_ip": "客户端IP client_ip", "user_agent": "客户端 user_agent",
+    "file_id": "文件ID file_id",
 }
 
 
@@ -55,9 +58,10 @@ def _request_info() -> tuple[Optional[str], Optional[str]]:
     return request.remote_addr, (request.user_agent.string or None)
 
 
-def record(*, user: Optional[model.User], resource: model.Resource,
+def record(*, user: Optional[model.User], resource: Optional[model.Resource],
            package: model.Package, decision: Any, channel: str, method: str,
-           nbytes: Optional[int] = None) -> None:
+           nbytes: Optional[int] = None, file_id: Optional[str] = None
+           ) -> None:
     """Append one entry in its own transaction, so the entry survives
     whatever the caller's session does next."""
     ip, agent = _request_info()
@@ -65,7 +69,8 @@ def record(*, user: Optional[model.User], resource: model.Resource,
         accessed_at=now(), user_id=user.id if user else None,
         user_name=user.name if user else None,
         grant_id=getattr(decision, "grant_id", None),
-        resource_id=resource.id, package_id=package.id,
+        resource_id=resource.id if resource is not None else None,
+        file_id=file_id, package_id=package.id,
         owner_org=package.owner_org,
         open_type=getattr(decision, "open_type", None),
         channel=channel, method=method,

@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import actions, auth, filters, helpers, policy, views
+from . import actions, auth, files, filters, helpers, policy, views
 
 
 @tk.blanket.config_declarations("config_declaration.yaml")
@@ -31,7 +31,7 @@ class AccessPlugin(p.SingletonPlugin):
         return actions.get_actions()
 
     def get_auth_functions(self):
-        return auth.get_auth_functions()
+        return {**auth.get_auth_functions(), **files.get_auth_functions()}
 
     # IPackageController
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]):

@@ -2,10 +2,11 @@
 
 Every path by which data can leave the portal asks :func:`decide`:
 download views, signed links, the link proxy, ``resource_show`` (and through
-it the DataStore, dumps, resource views, datatables, the resource proxy and
-the 2.12 file routes), ``package_show`` URLs, ``resource_search``, activity
-data and diffs. Nothing is cached: grants are read from the database on each
-call, so revocation and expiry take effect on the very next request.
+it the DataStore, dumps, resource views, datatables and the resource proxy),
+``package_show`` URLs, ``resource_search``, activity data and diffs. Files
+of CKAN 2.12's file API ask :func:`decide_file`. Nothing is cached: grants
+are read from the database on each call, so revocation and expiry take
+effect on the very next request.
 
 Rules
 -----
@@ -15,7 +16,8 @@ Rules
 * ``authorized`` (授权开放): metadata public; data and URLs only for
   sysadmins, members of the provider organisation (and dataset
   collaborators), members of the data authority, and holders of an active
-  grant covering the resource.
+  grant covering the resource (limited to the grant's data items in the
+  DataStore, see columns.py).
 * ``closed`` (不予开放): catalogue entry only; data and URLs only for the
   provider organisation and the authority. ``ckanext.govopen.list_closed``
   (declared by the catalog plugin) decides whether the entry is listed to
@@ -43,13 +45,15 @@ AUTHORITY_LABEL = "govopen-authority"
 class Decision:
     """``allowed``, a bilingual ``reason`` (中文 / English) and the grant
     that allows access, if any. ``code`` is a stable machine-readable
-    reason; ``open_type`` is the dataset's class. Unpacks as
-    ``allowed, reason, grant_id``."""
+    reason; ``open_type`` is the dataset's class. ``data_items`` limits a
+    grantee to those data items (``name_en``, the DataStore column names);
+    None means every item. Unpacks as ``allowed, reason, grant_id``."""
     allowed: bool
     reason: str
     grant_id: Optional[str] = None
     code: str = ""
     open_type: Optional[str] = None
+    data_items: Optional[frozenset] = None
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -60,7 +64,9 @@ class Decision:
     def as_dict(self) -> dict[str, Any]:
         return {"allowed": self.allowed, "reason": self.reason,
                 "grant_id": self.grant_id, "code": self.code,
-                "open_type": self.open_type}
+                "open_type": self.open_type,
+                "data_items": None if self.data_items is None
+                else sorted(self.data_items)}
 
 
 REASONS = {
@@ -79,6 +85,12 @@ REASONS = {
               "Authorized data: log in and apply for a grant"),
     "closed": ("不予开放数据，仅在目录中列出", "Closed data: catalogue entry only"),
     "private": ("未公开的数据集", "Dataset is not public"),
+    "file_staff_only": (
+        "授权开放和不予开放数据集的附属文件仅数源单位、数据主管部门可获取；"
+        "获得授权者请通过资源下载或数据接口获取",
+        "Files attached to authorized or closed datasets are for the provider "
+        "department and the data authority only; grantees get the data "
+        "through resource downloads or the DataStore API"),
 }
 
 
@@ -88,8 +100,10 @@ def _reason(code: str) -> str:
 
 
 def _decision(allowed: bool, code: str, open_type: Optional[str],
-              grant_id: Optional[str] = None) -> Decision:
-    return Decision(allowed, _reason(code), grant_id, code, open_type)
+              grant_id: Optional[str] = None,
+              data_items: Optional[frozenset] = None) -> Decision:
+    return Decision(allowed, _reason(code), grant_id, code, open_type,
+                    data_items)
 
 
 # ------------------------------------------------------------------ lookups
@@ -235,11 +249,57 @@ def decide(user: Any, resource: Union[str, dict, model.Resource],
     if open_type == AUTHORIZED:
         if user is None:
             return _decision(False, "login", open_type)
-        grant = grants.active_grant_for(user.id, pkg.id, res.id, mode)
-        if grant is not None:
-            return _decision(True, "grant", open_type, grant["id"])
+        active = grants.active_grants_for(user.id, pkg.id, res.id, mode)
+        if active:
+            return _decision(True, "grant", open_type, active[0]["id"],
+                             grants.item_scope(active))
         return _decision(False, "no_grant", open_type)
     return _decision(False, "closed", open_type)
+
+
+FILE_OWNER_TYPES = ("package", "resource")
+
+
+def declares_personal_info(pkg: model.Package) -> bool:
+    return str((pkg.extras or {}).get("contains_personal_info", "")
+               ).lower() == "true"
+
+
+def decide_file(user: Any, owner_type: str, owner_id: str) -> Decision:
+    """May ``user`` read a file of CKAN 2.12's file API (``File`` rows,
+    ``/file/download``, ``file_show``) owned by a dataset or a resource?
+
+    Core cascades such files to ``package_show`` / ``resource_show``, and
+    ``package_show`` is public for 授权开放 metadata. A file is not a
+    resource: a grant's scope (resources, data items) and the per-grant
+    delivery (desensitized extracts) cannot apply to it, so files of
+    restricted datasets go to staff only. Files of public 普遍开放 datasets
+    are public, except where the dataset declares personal information
+    (never scanned by the publication gate: fail closed) or the owning
+    resource is withheld by :func:`is_public_derivative`."""
+    if owner_type == "resource":
+        res, pkg = _load(owner_id)
+    elif owner_type == "package":
+        res, pkg = None, model.Package.get(owner_id)
+    else:
+        raise ValueError(f"not a dataset file owner: {owner_type}")
+    if pkg is None or pkg.state == "deleted":
+        return _decision(False, "not_found", None)
+    user = user_object(user)
+    open_type = open_type_of(pkg) or UNIVERSAL
+    public = not pkg.private and pkg.state == "active"
+    if public and open_type == UNIVERSAL and (
+            is_public_derivative(res, pkg) if res is not None
+            else not declares_personal_info(pkg)):
+        return _decision(True, "universal", open_type)
+    staff = staff_decision(user, pkg, open_type)
+    if staff is not None:
+        return staff
+    if not public:
+        return _decision(False, "private", open_type)
+    if open_type == UNIVERSAL:
+        return _decision(False, "original_withheld", open_type)
+    return _decision(False, "file_staff_only", open_type)
 
 
 def is_staff(user: Any, pkg: Union[model.Package, str]) -> bool:

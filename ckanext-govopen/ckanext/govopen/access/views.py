@@ -14,7 +14,7 @@ from ckan.common import current_user, request
 from ckan.lib import uploader
 import ckan.plugins.toolkit as tk
 
-from . import delivery, log, policy, signing
+from . import delivery, files, log, policy, signing
 
 blueprint = Blueprint("govopen_access", __name__)
 
@@ -152,9 +152,18 @@ def guard_download(original: Callable) -> Callable:
     return download
 
 
+def _validation_text(err: tk.ValidationError) -> str:
+    messages = []
+    for value in (err.error_dict or {}).values():
+        messages.extend(value if isinstance(value, list) else [str(value)])
+    return "; ".join(str(m) for m in messages) or \
+        "请求参数无效 / Invalid request parameters"
+
+
 def deny_cleanly(original: Callable) -> Callable:
-    """Views that do not catch NotAuthorized (datatables ajax) answer 403
-    instead of failing."""
+    """Views that do not catch NotAuthorized or ValidationError (datatables
+    ajax, the DataStore dump when a grant's data items refuse a parameter)
+    answer 403/400 with the reason instead of failing."""
 
     @functools.wraps(original)
     def view(*args: Any, **kw: Any):
@@ -164,19 +173,44 @@ def deny_cleanly(original: Callable) -> Callable:
             return tk.abort(403, "无权获取该数据 / Not allowed to get this data")
         except tk.ObjectNotFound:
             return tk.abort(404, "资源不存在 / Resource not found")
+        except tk.ValidationError as err:
+            return tk.abort(400, _validation_text(err))
 
     view.govopen_guarded = True  # type: ignore[attr-defined]
     return view
 
 
+def guard_dump(original: Callable) -> Callable:
+    """``/datastore/dump/<rid>``: deny cleanly, and keep the request
+    context while the body streams. Core fetches the pages after the first
+    one while the response is being sent; inside the request they are
+    checked as the same user and logged as the same access."""
+    view = deny_cleanly(original)
+
+    @functools.wraps(original)
+    def dump(*args: Any, **kw: Any):
+        resp = view(*args, **kw)
+        if isinstance(resp, flask.Response) and not resp.is_sequence:
+            resp.response = flask.stream_with_context(resp.response)
+        return resp
+
+    dump.govopen_guarded = True  # type: ignore[attr-defined]
+    return dump
+
+
 def install_download_guard(app: Any) -> None:
-    """Replace every ``*resource.download`` view (all dataset types), and
-    make the datatables views deny cleanly."""
+    """Replace every ``*resource.download`` view (all dataset types), guard
+    the 2.12 file routes, and make the datatables views and the DataStore
+    dump deny cleanly."""
     for endpoint, func in list(app.view_functions.items()):
         if getattr(func, "govopen_guarded", False):
             continue
         if endpoint.endswith("resource.download"):
             app.view_functions[endpoint] = guard_download(func)
+        elif endpoint in files.VIEW_GUARDS:
+            app.view_functions[endpoint] = files.VIEW_GUARDS[endpoint](func)
+        elif endpoint == "datastore.dump":
+            app.view_functions[endpoint] = guard_dump(func)
         elif endpoint.startswith("datatablesview.") or \
                 endpoint == "resource_proxy.proxy_view":
             app.view_functions[endpoint] = deny_cleanly(func)
