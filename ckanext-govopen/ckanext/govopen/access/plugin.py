@@ -7,7 +7,8 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import actions, auth, files, filters, helpers, policy, views
+from . import (actions, activity_labels, auth, files, filters, helpers,
+               policy, views)
 
 
 @tk.blanket.config_declarations("config_declaration.yaml")
@@ -36,6 +37,13 @@ class AccessPlugin(p.SingletonPlugin):
     # IPackageController
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]):
         return filters.shape_package(context, pkg_dict)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]):
+        # Labels are computed whenever a dataset is indexed (every change,
+        # bulk private/public, rebuild after a list_closed change): the
+        # dataset's past activities follow them (ckan/ckan#7885).
+        activity_labels.relabel(pkg_dict.get("id"))
+        return pkg_dict
 
     # IPermissionLabels
     def get_dataset_labels(self, dataset_obj):
