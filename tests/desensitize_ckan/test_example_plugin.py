@@ -57,9 +57,8 @@ def test_example_plugin_detector_operator_and_rules(world):
     assert cols["住址"]["operator"] == "generalize"
     assert cols["住址"]["params"]["level"] == "city"
     # its operator can be chosen in the rules
-    W.act("govopen_desensitize_rules_update", u["publisher"],
-          resource_id=res["id"], rules={"办理事项": {"operator": "tag"}},
-          confirm=True)
+    W.confirm_and_approve(res["id"], u["publisher"], u["dept_admin"],
+                          rules={"办理事项": {"operator": "tag"}})
     W.drain()
     st = W.act("govopen_desensitize_status", u["publisher"],
                resource_id=res["id"])

@@ -74,11 +74,22 @@ def test_scan_confirm_run_publish(world, app):
     # the authority may read the report
     W.act("govopen_desensitize_status", u["authority"], resource_id=res["id"])
 
+    # the publisher confirms: the plan goes to the department reviewer and
+    # nothing runs yet
     out = W.act("govopen_desensitize_rules_update", u["publisher"],
                 resource_id=res["id"], confirm=True)
-    assert out["plan"]["status"] == "confirmed"
+    assert out["plan"]["status"] == "submitted"
     assert out["plan"]["confirmed_by"] == u["publisher"]["id"]
     assert out["plan"]["revision"] == 2
+    assert W.drain() == 0
+    st = W.act("govopen_desensitize_status", u["publisher"],
+               resource_id=res["id"])
+    assert st["state"] == "submitted" and st["derivative_id"] is None
+    # the department reviewer approves; that starts the run
+    out = W.act("govopen_desensitize_plan_approve", u["dept_admin"],
+                resource_id=res["id"], revision=2)
+    assert out["plan"]["status"] == "approved"
+    assert out["plan"]["reviewed_by"] == u["dept_admin"]["id"]
     assert out["job"]["status"] == "queued"
     assert W.drain() == 1
     st = W.act("govopen_desensitize_status", u["publisher"],
@@ -219,8 +230,15 @@ def test_run_without_master_key_fails_clearly(world, ckan_config, monkeypatch):
     W.drain()
     monkeypatch.setitem(ckan_config, "ckanext.govopen.desensitize.master_key",
                         "")
+    W.act("govopen_desensitize_rules_update", u["publisher"],
+          resource_id=res["id"], confirm=True)
     with pytest.raises(tk.ValidationError) as exc:
-        W.act("govopen_desensitize_rules_update", u["publisher"],
-              resource_id=res["id"], confirm=True, run=False)
+        W.act("govopen_desensitize_plan_approve", u["dept_admin"],
+              resource_id=res["id"])
+    assert "master_key" in exc.value.error_dict
+    # approving without a run is possible; the run then says what is missing
+    W.act("govopen_desensitize_plan_approve", u["dept_admin"],
+          resource_id=res["id"], run=False)
+    with pytest.raises(tk.ValidationError) as exc:
         W.act("govopen_desensitize_run", u["publisher"], resource_id=res["id"])
     assert "master_key" in exc.value.error_dict

@@ -1,7 +1,8 @@
 """The publisher's journey in headless Chromium (GUIDE §6.5): upload a GBK
 CSV with names, IDs and phones to a 普遍开放 dataset; publication is blocked
 with the detection report shown; the publisher confirms the proposed rules;
-the public gets only masked values, and the original by no path at all."""
+nothing is published until a department reviewer approves them; then the
+public gets only masked values, and the original by no path at all."""
 import json
 import re
 
@@ -79,12 +80,36 @@ def test_publisher_journey(world, page, live_server, tmp_path):
     model.Session.remove()
     assert model.Package.get(pkg["id"]).private is True
 
-    # confirm the proposed rules; the run is queued and shows progress
+    # confirm the proposed rules: they go to the department reviewer, and
+    # nothing runs or is published before the approval
     page.goto(report_url)
     with page.expect_navigation():
         page.click("#btn-desensitize-confirm")
-    assert page.get_attribute("#govopen-desensitize-report", "data-state") \
-        == "confirmed"
+    report = "#govopen-desensitize-report"
+    assert page.get_attribute(report, "data-state") == "submitted"
+    assert page.get_attribute(report, "data-plan-status") == "submitted"
+    assert "待部门审核" in page.inner_text("#govopen-desensitize-plan-status")
+    assert page.locator("#btn-desensitize-approve").count() == 0
+    assert page.locator("#govopen-desensitize-progress").count() == 0
+    assert W.drain() == 0
+    _make_public(page, live_server, pkg["name"])
+    assert "尚未完成脱敏发布" in page.content()
+
+    # the department reviewer (an admin of the provider department) finds
+    # the plan in the queue and approves it; the run is queued
+    page.context.clear_cookies()
+    login(page, live_server, u["dept_admin"]["name"], W.PASSWORD)
+    page.goto(live_server("/govopen/desensitize/review"))
+    queued = page.locator(f"#govopen-desensitize-queue tr[data-resource-id="
+                          f"'{res_id}']")
+    assert queued.get_attribute("data-may-review") == "true"
+    with page.expect_navigation():
+        queued.locator("a.btn").click()
+    assert page.url.endswith(f"/resource/{res_id}/desensitize")
+    with page.expect_navigation():
+        page.click("#btn-desensitize-approve")
+    assert page.get_attribute(report, "data-state") == "approved"
+    assert page.get_attribute(report, "data-plan-status") == "approved"
     assert page.locator("#govopen-desensitize-progress").count() == 1
     assert W.drain() == 1
     page.wait_for_function(
@@ -98,6 +123,12 @@ def test_publisher_journey(world, page, live_server, tmp_path):
     assert "ID_" in samples or re.search(r"[A-Z]+_[A-Z2-7]{16}", samples)
     for v in raw:
         assert v not in page.content()
+    history = page.inner_text("#govopen-desensitize-history")
+    for step in ("提交审核", "审核批准", "发布脱敏数据"):
+        assert step in history
+    from ckanext.govopen.desensitize import model as dz
+    release = dz.published_release(res_id)
+    assert release["id"] in history and release["key_id"] in history
 
     # staff still get the original
     resp = page.request.get(live_server(
@@ -109,7 +140,6 @@ def test_publisher_journey(world, page, live_server, tmp_path):
     model.Session.remove()
     assert model.Package.get(pkg["id"]).private is False
     assert model.Package.get(pkg["id"]).state == "active"
-    from ckanext.govopen.desensitize import model as dz
     deriv_id = dz.get_resource(res_id)["derivative_id"]
 
     # ---- anonymous: only masked values, the original by no path

@@ -1,5 +1,6 @@
-"""Data and helpers of the CKAN 脱敏 tests: a provider department, the
-authority, a publisher, and synthetic people files (every identifier comes
+"""Data and helpers of the CKAN 脱敏 tests: a provider department (a
+publisher and two admins, who are its reviewers), another department, the
+authority, and synthetic people files (every identifier comes
 from ckanext.govopen.desensitize.synthetic / ckanext.govopen.identifiers)."""
 from __future__ import annotations
 
@@ -96,6 +97,7 @@ def build() -> dict:
     users = {
         "publisher": factories.UserWithToken(password=PASSWORD),
         "dept_admin": factories.UserWithToken(password=PASSWORD),
+        "dept_admin2": factories.UserWithToken(password=PASSWORD),
         "authority": factories.UserWithToken(password=PASSWORD),
         "citizen": factories.UserWithToken(password=PASSWORD),
         "grantee": factories.UserWithToken(password=PASSWORD),
@@ -105,9 +107,12 @@ def build() -> dict:
     }
     provider = org("rx-gov-service", "榕溪市政务服务中心", [
         {"name": users["publisher"]["name"], "capacity": "editor"},
-        {"name": users["dept_admin"]["name"], "capacity": "admin"}])
+        {"name": users["dept_admin"]["name"], "capacity": "admin"},
+        {"name": users["dept_admin2"]["name"], "capacity": "admin"}])
+    users["other_admin"] = factories.UserWithToken(password=PASSWORD)
     other = org("rx-tax", "榕溪市税务局", [
-        {"name": users["other_dept"]["name"], "capacity": "editor"}])
+        {"name": users["other_dept"]["name"], "capacity": "editor"},
+        {"name": users["other_admin"]["name"], "capacity": "admin"}])
     authority = org("rx-bigdata", "榕溪市大数据管理局", [
         {"name": users["authority"]["name"], "capacity": "member"}],
         is_authority="true")
@@ -137,3 +142,12 @@ def ctx(user) -> dict:
 
 def act(action, user, **kw):
     return helpers.call_action(action, ctx(user), **kw)
+
+
+def confirm_and_approve(resource_id, publisher, reviewer, **rules):
+    """The publisher confirms the rules, the department reviewer approves
+    them (GUIDE §6.5 step 3); returns the queued run job."""
+    act("govopen_desensitize_rules_update", publisher,
+        resource_id=resource_id, confirm=True, **rules)
+    return act("govopen_desensitize_plan_approve", reviewer,
+               resource_id=resource_id)["job"]

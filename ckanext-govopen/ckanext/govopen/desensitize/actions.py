@@ -1,7 +1,10 @@
 """Actions of the 脱敏 workflow (GUIDE §6.5, §6.7).
 
-``govopen_desensitize_scan`` / ``_rules_update`` / ``_run`` / ``_status``
-drive one resource through scan → confirm → run → publish;
+``govopen_desensitize_scan`` / ``_rules_update`` / ``_plan_submit`` /
+``_plan_approve`` / ``_plan_reject`` / ``_run`` / ``_status`` /
+``_history`` drive one resource through scan → confirm (submit) →
+department approval → run → publish (review.py has the rules);
+``govopen_desensitize_review_list`` is the reviewer's queue;
 ``govopen_desensitize_extract`` makes a per-grant extract and
 ``govopen_leak_trace`` names the grant a leaked file came from. The
 chained ``datastore_create`` / ``datastore_upsert`` refuse originals, and
@@ -20,7 +23,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.govopen.access import grants, policy
 
-from . import gate, jobs, keys, schema
+from . import gate, jobs, keys, review, schema
 from . import model as dz
 from .plan import Plan
 from .problems import DesensitizeError
@@ -102,9 +105,12 @@ def _apply_rules(plan: dict, data: dict) -> dict:
 
 
 def govopen_desensitize_rules_update(context, data_dict):
-    """Edit and/or confirm the plan of a resource. A new revision is stored
-    on every call; ``confirm`` records who confirmed it and (with ``run``,
-    the default) starts the run job.
+    """Edit and/or confirm the plan of a resource. Every call stores a new
+    draft revision (so an approval always names the exact rules it covers,
+    and editing an approved plan needs a new approval); ``confirm`` also
+    submits it to the department reviewer (see
+    ``govopen_desensitize_plan_approve``). Nothing is published before the
+    approval.
 
     :param resource_id: the original
     :param plan: a whole plan (JSON), optional
@@ -112,14 +118,14 @@ def govopen_desensitize_rules_update(context, data_dict):
     :param scrub: free-text columns to scrub, optional
     :param quasi_identifiers: columns for the k-anonymity check, optional
     :param k: k-anonymity threshold, optional
-    :param confirm: confirm the plan (default false)
-    :param run: start the run after confirming (default true)
-    :returns: ``{"plan": plan row, "job": run job or None}``
+    :param confirm: confirm the rules and submit them for review (default
+        false)
+    :returns: ``{"plan": plan row}``
     """
     data = _validate(data_dict, schema.rules_update_schema, context)
     tk.check_access("govopen_desensitize_rules_update", context, data)
     res = _resource(data["resource_id"])
-    current = dz.current_plan(res.id) or dz.latest_plan(res.id)
+    current = dz.current_plan(res.id, lock=True) or dz.latest_plan(res.id)
     if current is None:
         raise ValidationError({"resource_id": [
             "该资源尚未完成检测 / The resource has not been scanned yet"]})
@@ -139,29 +145,179 @@ def govopen_desensitize_rules_update(context, data_dict):
     plan_dict = plan_obj.to_dict()
     user = _user_name(context)
     row = dz.add_plan(resource_id=res.id, package_id=res.package_id,
-                      plan=plan_dict,
-                      status="confirmed" if data["confirm"] else "draft",
+                      plan=plan_dict, status=dz.DRAFT,
                       profile=current.get("profile"),
                       problems=[p.to_dict() for p in plan_obj.lint(
                           ckan_registry(), cols)],
-                      created_by=user,
-                      confirmed_by=user if data["confirm"] else None)
-    job = None
-    if data["confirm"] and data["run"]:
-        job = jobs.start_run(res.id, row, user)
+                      created_by=user)
+    review.record_edit(row, current, user)
+    if data["confirm"]:
+        row = review.submit(row, user)
     else:
-        state = dz.get_resource(res.id)
-        if state is None or state["state"] not in ("published",):
-            dz.set_resource(res.id, res.package_id,
-                            state="confirmed" if data["confirm"] else
-                            "scanned")
+        review.state_after(res.id, res.package_id, "scanned")
+    dz.commit()
+    return {"plan": dz.get_plan(row["id"])}
+
+
+# ------------------------------------------------------------------ review
+def _transition_error(exc: review.TransitionError) -> ValidationError:
+    return ValidationError({exc.field: [f"{exc.zh} / {exc.en}"]})
+
+
+def _reviewer(context) -> model.User:
+    user = policy.user_from_context(context)
+    if user is None:  # ignore_auth callers still need a named reviewer
+        raise tk.NotAuthorized("审核须由具名的审核人完成 / A review needs a "
+                               "named reviewer")
+    return user
+
+
+def _original_id(res: model.Resource) -> str:
+    row = dz.get_resource(res.id) or {}
+    if row.get("role") == dz.DERIVATIVE and row.get("source_id"):
+        return row["source_id"]
+    return res.id
+
+
+def _locked_current(res: model.Resource, revision: int | None) -> dict:
+    """The current revision, locked; ``revision`` (what the caller looked
+    at) must still be current, so nobody approves rules they never saw."""
+    row = dz.current_plan(res.id, lock=True)
+    if row is None:
+        model.Session.rollback()
+        raise ValidationError({"resource_id": [
+            "该资源没有脱敏方案 / The resource has no desensitization plan"]})
+    if revision is not None and int(revision) != int(row["revision"]):
+        model.Session.rollback()
+        raise ValidationError({"revision": [
+            f"方案已更新为第 {row['revision']} 版，请查看最新版本后再操作 / "
+            f"The plan has changed to revision {row['revision']}; review the "
+            "current revision first"]})
+    return row
+
+
+def govopen_desensitize_plan_submit(context, data_dict):
+    """Submit the current revision (a draft, or a rejected one unchanged)
+    to the department reviewer.
+
+    :param resource_id: the original
+    :param revision: the revision being submitted (optional; refused if it
+        is no longer current)
+    :returns: the plan row
+    """
+    data = _validate(data_dict, schema.plan_review_schema, context)
+    tk.check_access("govopen_desensitize_plan_submit", context, data)
+    res = _resource(data["resource_id"])
+    row = _locked_current(res, data.get("revision"))
+    try:
+        row = review.submit(row, _user_name(context))
+    except review.TransitionError as exc:
+        model.Session.rollback()
+        raise _transition_error(exc)
+    dz.commit()
+    return row
+
+
+def govopen_desensitize_plan_approve(context, data_dict):
+    """Approve the submitted revision (department reviewer: an admin of the
+    provider organisation or a sysadmin, not its author) and, with ``run``,
+    start the run that publishes the derivative.
+
+    :param resource_id: the original
+    :param revision: the revision reviewed (optional; refused if it is no
+        longer current)
+    :param reason: a comment (optional)
+    :param run: start the run now (default true)
+    :returns: ``{"plan": plan row, "job": run job or None}``
+    """
+    data = _validate(data_dict, schema.plan_review_schema, context)
+    tk.check_access("govopen_desensitize_plan_approve", context, data)
+    res = _resource(data["resource_id"])
+    if data["run"] and not keys.configured():
+        exc = keys.MasterKeyMissing()
+        raise ValidationError({"master_key": [f"{exc.zh} / {exc.en}"]})
+    user = _reviewer(context)
+    row = _locked_current(res, data.get("revision"))
+    try:
+        row = review.approve(row, user, data.get("reason"))
+    except review.TransitionError as exc:
+        model.Session.rollback()
+        raise _transition_error(exc)
+    job = None
+    if data["run"]:
+        job = jobs.start_run(res.id, row, user.id)
+    else:
         dz.commit()
     return {"plan": dz.get_plan(row["id"]), "job": job}
 
 
+def govopen_desensitize_plan_reject(context, data_dict):
+    """Return the submitted revision to the publisher with a reason.
+
+    :param resource_id: the original
+    :param reason: why (required)
+    :param revision: the revision reviewed (optional)
+    :returns: the plan row
+    """
+    data = _validate(data_dict, schema.plan_review_schema, context)
+    tk.check_access("govopen_desensitize_plan_reject", context, data)
+    res = _resource(data["resource_id"])
+    row = _locked_current(res, data.get("revision"))
+    try:
+        row = review.reject(row, _reviewer(context),
+                            data.get("reason") or "")
+    except review.TransitionError as exc:
+        model.Session.rollback()
+        raise _transition_error(exc)
+    dz.commit()
+    return row
+
+
+@tk.side_effect_free
+def govopen_desensitize_history(context, data_dict):
+    """Every plan transition (who, when, revision, reason) and every release
+    (plan version, release id, key id, counts per type, k report) of a
+    resource, oldest first.
+
+    :param resource_id: the original or its derivative
+    """
+    data = _validate(data_dict, schema.resource_schema, context)
+    tk.check_access("govopen_desensitize_history", context, data)
+    return [review.event_dict(e) for e in dz.events_of(
+        _original_id(_resource(data["resource_id"])))]
+
+
+@tk.side_effect_free
+def govopen_desensitize_review_list(context, data_dict):
+    """Plans awaiting approval in the departments the user reviews (every
+    department for sysadmins), oldest submission first. Each item says
+    whether the user may approve it (``may_review``: false for their own
+    submissions under the four-eyes rule).
+    """
+    tk.check_access("govopen_desensitize_review_list", context, data_dict)
+    user = policy.user_from_context(context)
+    out = []
+    for row in dz.submitted_plans(review.reviewer_org_ids(user)):
+        res = model.Resource.get(row["resource_id"])
+        if res is None or res.state != "active":
+            continue
+        out.append({
+            "plan_row_id": row["id"], "plan_id": row["plan_id"],
+            "revision": row["revision"], "resource_id": res.id,
+            "resource_name": res.name, "package_id": row["package_id"],
+            "package_name": row["package_name"],
+            "package_title": row["package_title"],
+            "owner_org": row["owner_org"],
+            "submitted_by": review.user_label(row["confirmed_by"]),
+            "submitted_at": row["confirmed_at"],
+            "may_review": not review.four_eyes_blocks(user, row),
+        })
+    return out
+
+
 # --------------------------------------------------------------------- run
 def govopen_desensitize_run(context, data_dict):
-    """Run the confirmed plan again (new release).
+    """Run the approved plan again (new release).
 
     :param resource_id: the original
     :returns: the run job
@@ -170,9 +326,10 @@ def govopen_desensitize_run(context, data_dict):
     tk.check_access("govopen_desensitize_run", context, data)
     res = _resource(data["resource_id"])
     plan_row = dz.current_plan(res.id)
-    if plan_row is None or plan_row["status"] != "confirmed":
+    if plan_row is None or plan_row["status"] != dz.APPROVED:
         raise ValidationError({"plan": [
-            "请先确认脱敏规则 / Confirm the rules first"]})
+            "脱敏方案尚未获部门审核人批准 / The plan has not been approved by "
+            "the department reviewer"]})
     if not keys.configured():
         exc = keys.MasterKeyMissing()
         raise ValidationError({"master_key": [f"{exc.zh} / {exc.en}"]})
@@ -220,7 +377,25 @@ def _job_summary(job: dict | None) -> dict | None:
                                     "finished_at")}
 
 
-def status_dict(res: model.Resource) -> dict[str, Any]:
+def _plan_summary(plan_row: dict | None) -> dict | None:
+    if plan_row is None:
+        return None
+    out = {k: plan_row.get(k) for k in (
+        "id", "plan_id", "revision", "status", "created_at", "created_by",
+        "confirmed_by", "confirmed_at", "reviewed_by", "reviewed_at",
+        "review_decision", "review_reason", "plan", "problems")}
+    zh, en = review.STATUS_TEXT.get(plan_row["status"],
+                                    (plan_row["status"],) * 2)
+    out["status_text"] = {"zh": zh, "en": en}
+    out["submitted_by_user"] = review.user_label(plan_row.get(
+        "confirmed_by"))
+    out["reviewed_by_user"] = review.user_label(plan_row.get("reviewed_by"))
+    return out
+
+
+def status_dict(res: model.Resource, user: Any = None) -> dict[str, Any]:
+    """Everything the report page shows; ``user`` (model.User) adds what
+    that user may do in the review."""
     row = dz.get_resource(res.id) or {}
     role, state = row.get("role"), row.get("state")
     source_id = row.get("source_id")
@@ -240,11 +415,11 @@ def status_dict(res: model.Resource) -> dict[str, Any]:
         "encoding": row.get("encoding"), "messages": row.get("message") or [],
         "derivative_id": row.get("derivative_id"), "source_id": source_id,
         "scan": _job_summary(scan_job), "run": _job_summary(run_job),
-        "plan": None if plan_row is None else {
-            k: plan_row.get(k) for k in ("id", "plan_id", "revision",
-                                         "status", "created_at",
-                                         "confirmed_by", "confirmed_at",
-                                         "plan", "problems")},
+        "plan": _plan_summary(plan_row),
+        "review": review.review_state(
+            user, model.Package.get(res.package_id), plan_row),
+        "history": [review.event_dict(e) for e in dz.events_of(
+            original_id)],
         "profile": {k: v for k, v in ((plan_row or {}).get("profile")
                                       or {}).items() if k != "columns"},
         "columns": _column_report(plan_row, run_report),
@@ -264,7 +439,8 @@ def govopen_desensitize_status(context, data_dict):
     """
     data = _validate(data_dict, schema.resource_schema, context)
     tk.check_access("govopen_desensitize_status", context, data)
-    return status_dict(_resource(data["resource_id"]))
+    return status_dict(_resource(data["resource_id"]),
+                       policy.user_from_context(context))
 
 
 # ----------------------------------------------------------------- extract
@@ -418,6 +594,11 @@ def get_actions() -> dict[str, Any]:
     out = {
         "govopen_desensitize_scan": govopen_desensitize_scan,
         "govopen_desensitize_rules_update": govopen_desensitize_rules_update,
+        "govopen_desensitize_plan_submit": govopen_desensitize_plan_submit,
+        "govopen_desensitize_plan_approve": govopen_desensitize_plan_approve,
+        "govopen_desensitize_plan_reject": govopen_desensitize_plan_reject,
+        "govopen_desensitize_history": govopen_desensitize_history,
+        "govopen_desensitize_review_list": govopen_desensitize_review_list,
         "govopen_desensitize_run": govopen_desensitize_run,
         "govopen_desensitize_status": govopen_desensitize_status,
         "govopen_desensitize_extract": govopen_desensitize_extract,

@@ -1,9 +1,15 @@
 """Auth functions of the 脱敏 actions.
 
-* scan, rules, run: whoever may edit the dataset (its department's
+* scan, rules, submit, run: whoever may edit the dataset (its department's
   publishers, the authority, sysadmins) — the people who confirm plans.
-* status: staff of the dataset (sysadmin, provider department, authority):
-  the report shows masked samples and the plan of a private original.
+* approve, reject: the department reviewer — an admin of the dataset's
+  owner organisation, or a sysadmin; approving also needs someone other
+  than the revision's author (four-eyes, review.py), unless self-approval
+  is configured.
+* status, history: staff of the dataset (sysadmin, provider department,
+  authority): the report shows masked samples and the plan of a private
+  original; the history is the §6.5 audit record.
+* review queue: any logged-in user (it lists only their departments).
 * extract: the grantee of an active grant covering the resource, or whoever
   may manage grants of the dataset.
 * leak trace: staff of the dataset named; without a dataset, sysadmins and
@@ -17,6 +23,9 @@ from ckan import model
 import ckan.plugins.toolkit as tk
 
 from ckanext.govopen.access import grants, policy
+
+from . import model as dz
+from . import review
 
 MSG_EDIT = ("只有数源单位的发布人员或数据主管部门可以管理脱敏 / Only the provider "
             "department's publishers or the data authority may manage "
@@ -57,6 +66,45 @@ def govopen_desensitize_rules_update(context, data_dict):
 
 def govopen_desensitize_run(context, data_dict):
     return govopen_desensitize_scan(context, data_dict)
+
+
+def govopen_desensitize_plan_submit(context, data_dict):
+    return govopen_desensitize_scan(context, data_dict)
+
+
+MSG_REVIEW = ("只有数源单位的管理员（部门审核人）或系统管理员可以审核脱敏方案 / "
+              "Only admins of the provider department (its reviewers) or "
+              "sysadmins may review desensitization plans")
+MSG_FOUR_EYES = ("提交或修改该方案的人员不能批准它，须由部门其他审核人批准 / "
+                 "Whoever submitted or edited the plan cannot approve it; "
+                 "another reviewer of the department must (four-eyes rule)")
+
+
+def govopen_desensitize_plan_reject(context, data_dict):
+    return {"success": review.is_reviewer(_user(context),
+                                          _pkg_of_resource(data_dict)),
+            "msg": MSG_REVIEW}
+
+
+@tk.auth_sysadmins_check  # the four-eyes rule binds sysadmins too
+def govopen_desensitize_plan_approve(context, data_dict):
+    result = govopen_desensitize_plan_reject(context, data_dict)
+    if not result["success"]:
+        return result
+    plan_row = dz.current_plan(data_dict.get("resource_id") or "")
+    if plan_row is not None and plan_row["status"] == dz.SUBMITTED and \
+            review.four_eyes_blocks(_user(context), plan_row):
+        return {"success": False, "msg": MSG_FOUR_EYES}
+    return {"success": True}
+
+
+def govopen_desensitize_review_list(context, data_dict):
+    return {"success": _user(context) is not None,
+            "msg": "请先登录 / Log in first"}
+
+
+def govopen_desensitize_history(context, data_dict):
+    return govopen_desensitize_status(context, data_dict)
 
 
 def govopen_desensitize_status(context, data_dict):

@@ -123,12 +123,19 @@ def blockers(pkg: model.Package) -> list[dict[str, Any]]:
 STATE_TEXT = {
     "pending": ("等待检测", "Waiting for the scan"),
     "scanning": ("正在检测", "Scanning"),
-    "scanned": ("检测到个人信息，待确认脱敏规则后方可公开",
-                "Personal data detected: confirm the rules before it can be "
+    "scanned": ("检测到个人信息，待确认脱敏规则并经部门审核批准后方可公开",
+                "Personal data detected: confirm the rules and have the "
+                "department reviewer approve them before it can be "
                 "published"),
     "scan_failed": ("文件无法检测，请修正后重新上传",
                     "The file could not be scanned; fix it and upload again"),
-    "confirmed": ("规则已确认，等待脱敏", "Rules confirmed, waiting for the run"),
+    "submitted": ("规则已确认，等待部门审核人批准",
+                  "Rules confirmed, awaiting the department reviewer's "
+                  "approval"),
+    "rejected": ("部门审核人退回了脱敏规则，请修改后重新提交",
+                 "The department reviewer rejected the rules; edit and "
+                 "submit them again"),
+    "approved": ("规则已获批准，等待脱敏", "Rules approved, waiting for the run"),
     "running": ("正在脱敏", "Desensitizing"),
     "blocked": ("脱敏结果未通过校验，已阻止发布",
                 "The desensitized file failed verification; publication "

@@ -21,12 +21,13 @@ def govopen_desensitize_panel(resource_id: str) -> Optional[dict[str, Any]]:
         return None
     row = dz.get_resource(res.id)
     pkg = model.Package.get(res.package_id)
-    staff = policy.is_staff(policy.user_object(current_user), pkg)
+    user = policy.user_object(current_user)
+    staff = policy.is_staff(user, pkg)
     if staff:
         if row is None:
             return {"staff": True, "tracked": False}
         from .actions import status_dict
-        return dict(status_dict(res), staff=True)
+        return dict(status_dict(res, user), staff=True)
     if row is not None and row["role"] == dz.DERIVATIVE and \
             row["state"] in dz.PUBLIC_STATES:
         release = dz.published_release(row["source_id"] or "")
@@ -47,8 +48,20 @@ def govopen_desensitize_blockers(package_id: str) -> list[dict]:
     return gate.blockers(pkg) if pkg is not None else []
 
 
+def govopen_desensitize_review_count() -> int:
+    """Plans awaiting the current user's review (0 for non-reviewers)."""
+    from . import review
+    user = policy.user_object(current_user)
+    orgs = review.reviewer_org_ids(user)
+    if orgs == []:
+        return 0
+    return sum(1 for row in dz.submitted_plans(orgs)
+               if not review.four_eyes_blocks(user, row))
+
+
 def get_helpers() -> dict[str, Any]:
     return {
+        "govopen_desensitize_review_count": govopen_desensitize_review_count,
         "govopen_desensitize_panel": govopen_desensitize_panel,
         "govopen_desensitize_operators": govopen_desensitize_operators,
         "govopen_desensitize_blockers": govopen_desensitize_blockers,

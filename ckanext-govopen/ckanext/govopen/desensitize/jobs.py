@@ -4,10 +4,12 @@ workers (``ckan jobs worker govopen_desensitize``).
 * :func:`scan_job`: profile the original, store the detection report and
   the proposed plan as a draft; a file without anything to desensitize
   becomes ``clean`` (public), anything else stays a private original.
-* :func:`run_job`: apply the confirmed plan, verify the derivative (the
-  engine re-scans it), publish it as a separate resource and load it, and
-  only it, into the DataStore. Leftover identifiers or a failed k check
-  block publication.
+* :func:`run_job`: apply the approved plan (confirmed by the publisher,
+  approved by the department reviewer: review.py), verify the derivative
+  (the engine re-scans it), publish it as a separate resource and load it,
+  and only it, into the DataStore. Leftover identifiers or a failed k check
+  block publication. Either outcome goes to the event log with the plan
+  version, release id, key id, counts per type and the k report.
 * :func:`load_datastore`: the only loader of this deployment; it refuses
   anything but derivatives and clean uploads.
 * :func:`extract_for_grant`: the per-grant extract of a resource.
@@ -136,7 +138,7 @@ def start_scan(resource_id: str, user: Optional[str] = None) -> dict:
 def start_run(resource_id: str, plan_row: dict, user: Optional[str] = None
               ) -> dict:
     res = model.Resource.get(resource_id)
-    dz.set_resource(resource_id, res.package_id, state="confirmed")
+    dz.set_resource(resource_id, res.package_id, state=dz.APPROVED)
     job = dz.add_job(kind="run", resource_id=resource_id,
                      package_id=res.package_id, plan_row_id=plan_row["id"],
                      created_by=user)
@@ -187,9 +189,14 @@ def scan_job(job_id: str) -> None:
     plan["plan_id"] = previous["plan_id"] if previous else dz.new_id()
     plan["revision"] = previous["revision"] + 1 if previous else 1
     plan_row = dz.add_plan(resource_id=res.id, package_id=pkg.id, plan=plan,
-                           status="draft", profile=result["profile"],
+                           status=dz.DRAFT, profile=result["profile"],
                            problems=result["problems"],
                            created_by=job["created_by"])
+    dz.add_event(resource_id=res.id, package_id=pkg.id, action="proposed",
+                 plan_row=plan_row, to_status=dz.DRAFT,
+                 actor=job["created_by"],
+                 details={"job_id": job_id, "encoding": result["profile"].get(
+                     "encoding")})
     encoding = result["profile"].get("encoding")
     if needs_desensitizing(plan, pkg):
         dz.set_resource(res.id, pkg.id, role=dz.ORIGINAL, state="scanned",
@@ -261,10 +268,13 @@ def run_job(job_id: str) -> None:
     res = model.Resource.get(job["resource_id"])
     plan_row = dz.get_plan(job["plan_row_id"] or "")
     if res is None or res.state != "active" or plan_row is None \
-            or plan_row["status"] != "confirmed":
-        _fail(job_id, [{"code": "no_confirmed_plan",
-                        "zh": "没有已确认的脱敏规则",
-                        "en": "There is no confirmed plan",
+            or plan_row["status"] != dz.APPROVED:
+        # also when the rules were edited after the approval: the new
+        # revision needs its own
+        _fail(job_id, [{"code": "not_approved",
+                        "zh": "没有经部门审核批准的脱敏规则",
+                        "en": "There is no plan approved by the department "
+                              "reviewer",
                         "severity": "error"}])
         dz.commit()
         return
@@ -279,6 +289,7 @@ def run_job(job_id: str) -> None:
         dz.set_resource(res.id, pkg.id, state="run_failed",
                         message=[exc.problem()])
         _fail(job_id, [exc.problem()])
+        _run_event(res, plan_row, job, "run_failed", problems=[exc.problem()])
         dz.commit()
         return
     path = upload_path(res.id)
@@ -301,6 +312,8 @@ def run_job(job_id: str) -> None:
             dz.set_resource(res.id, pkg.id, state="run_failed",
                             message=report["problems"])
             _fail(job_id, report["problems"], report=report)
+            _run_event(res, plan_row, job, "run_failed",
+                       problems=report["problems"])
             dz.commit()
             return
         release = dz.add_release(
@@ -317,6 +330,8 @@ def run_job(job_id: str) -> None:
                             message=report["problems"])
             _fail(job_id, report["problems"], status="blocked",
                   report=report)
+            _run_event(res, plan_row, job, "blocked", release=release,
+                       report=report)
             dz.commit()
             return
         dz.update_job(job_id, progress=0.9)
@@ -328,11 +343,35 @@ def run_job(job_id: str) -> None:
                         derivative_id=deriv_id, message=report["problems"])
         dz.update_job(job_id, status="done", progress=1.0, report=report,
                       problems=report["problems"], finished_at=dz.now())
+        _run_event(res, plan_row, job, "published",
+                   release=dz.get_release(release_id), report=report)
         dz.commit()
         _set_dataset_plan(pkg, plan_row["plan_id"])
         load_datastore(deriv_id, out_path)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run_event(res: model.Resource, plan_row: dict, job: dict, action: str,
+               release: Optional[dict] = None, report: Optional[dict] = None,
+               problems: Optional[list] = None) -> None:
+    """The §6.5 audit record of a run: plan version, release id, key id,
+    counts per type and the k report (blocked runs too: they show why)."""
+    details: dict[str, Any] = {"job_id": job["id"],
+                               "approved_by": plan_row.get("reviewed_by")}
+    if release is not None:
+        details.update({k: release.get(k) for k in (
+            "key_id", "sha256", "rows_in", "rows_out", "counts",
+            "k_anonymity", "derivative_id")})
+        details["release_id"] = release["id"]
+    if report is not None:
+        details["verification_ok"] = bool(
+            (report.get("verification") or {}).get("ok"))
+    if problems:
+        details["problems"] = problems
+    dz.add_event(resource_id=res.id, package_id=res.package_id,
+                 action=action, plan_row=plan_row, actor=job["created_by"],
+                 details=details)
 
 
 def publish_derivative(res: model.Resource, pkg: model.Package,
@@ -471,11 +510,20 @@ def extract_for_grant(grant: dict[str, Any], resource: Any,
     if grant.get("resource_ids") and res.id not in grant["resource_ids"]:
         raise ExtractError("not_covered", "授权不包含该资源",
                            "The grant does not cover this resource")
-    plan_row = dz.confirmed_plan(res.id)
+    plan_row = dz.approved_plan(res.id)
     if plan_row is None:
+        tracked = dz.get_resource(res.id)
+        if tracked is not None and tracked["role"] == dz.ORIGINAL:
+            # personal data found and no approved rules (yet, or any more
+            # after an edit): never fall back to the upload itself
+            raise ExtractError("not_approved",
+                               "该资源的脱敏方案尚未获部门审核批准，暂不能提供授权数据",
+                               "The resource's desensitization plan has not "
+                               "been approved by the department reviewer; "
+                               "no extract can be made yet")
         raise ExtractError("no_confirmed_plan",
-                           "该资源没有已确认的脱敏规则，无法生成授权数据",
-                           "The resource has no confirmed plan; no extract "
+                           "该资源没有已批准的脱敏规则，无法生成授权数据",
+                           "The resource has no approved plan; no extract "
                            "can be made")
     key = keys.master_key()
     path = upload_path(res.id)

@@ -7,13 +7,19 @@
   without personal data) and ``state``. This table, not the resource's
   extras, is the source of truth for the publication gate (users can edit
   extras).
-* ``govopen_desensitize_plan``: one row per plan revision (draft /
-  confirmed / superseded), with the scan profile and problems.
+* ``govopen_desensitize_plan``: one row per plan revision, with the scan
+  profile and problems. ``status``: draft → submitted (the publisher
+  confirmed it; ``confirmed_by``) → approved | rejected (the department
+  reviewer; ``reviewed_by``, ``review_reason``); any edit stores a new draft
+  revision and marks the older one superseded (see review.py).
 * ``govopen_desensitize_job``: scan / run / extract jobs with status,
   progress and report.
 * ``govopen_desensitize_release``: each run (release id, key id, plan
   version, sha256, counts, k report, publishable).
 * ``govopen_desensitize_extract``: per-grant extracts and their manifests.
+* ``govopen_desensitize_event``: append-only log of every plan transition
+  (who, when, revision, reason) and of every release (plan version, release
+  id, key id, counts per type, k report): GUIDE §2 rule 9, §6.5 step 5.
 
 Times are naive UTC, like CKAN's own columns.
 """
@@ -58,6 +64,10 @@ plan_table = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("confirmed_by", sa.UnicodeText),
     sa.Column("confirmed_at", sa.DateTime),
+    sa.Column("reviewed_by", sa.UnicodeText),
+    sa.Column("reviewed_at", sa.DateTime),
+    sa.Column("review_decision", sa.UnicodeText),
+    sa.Column("review_reason", sa.UnicodeText),
 )
 
 job_table = sa.Table(
@@ -120,11 +130,33 @@ extract_table = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 
+event_table = sa.Table(
+    "govopen_desensitize_event", metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("resource_id", sa.UnicodeText, nullable=False),
+    sa.Column("package_id", sa.UnicodeText, nullable=False),
+    sa.Column("plan_row_id", sa.UnicodeText),
+    sa.Column("plan_id", sa.UnicodeText),
+    sa.Column("revision", sa.Integer),
+    sa.Column("action", sa.UnicodeText, nullable=False),
+    sa.Column("from_status", sa.UnicodeText),
+    sa.Column("to_status", sa.UnicodeText),
+    sa.Column("actor", sa.UnicodeText),
+    sa.Column("reason", sa.UnicodeText),
+    sa.Column("details", JSONB, nullable=False, default=dict),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
 ORIGINAL, DERIVATIVE, CLEAN = "original", "derivative", "clean"
 
-# Resource states (role original): pending → scanned (needs confirmation)
-# | clean | scan_failed; → running → published | blocked | run_failed.
-# Derivative rows: published or withdrawn.
+# Plan statuses (see review.py for the transitions).
+DRAFT, SUBMITTED, APPROVED, REJECTED, SUPERSEDED = (
+    "draft", "submitted", "approved", "rejected", "superseded")
+
+# Resource states (role original): pending → scanned (rules to confirm) |
+# clean | scan_failed; → submitted (awaiting the department reviewer) →
+# approved (run queued) | rejected; → running → published | blocked |
+# run_failed. Derivative rows: published or withdrawn.
 PUBLIC_STATES = frozenset({"published"})
 
 
@@ -193,13 +225,13 @@ def add_plan(*, resource_id: str, package_id: str, plan: dict,
              status: str, profile: Optional[dict] = None,
              problems: Optional[list] = None, created_by: Optional[str] = None,
              confirmed_by: Optional[str] = None) -> dict[str, Any]:
-    """Store a plan revision; an older draft/confirmed revision of the same
-    resource becomes ``superseded``."""
+    """Store a plan revision; the resource's current revision (whatever its
+    status) becomes ``superseded``."""
     t = plan_table
     row_id = new_id()
     model.Session.execute(t.update().where(
-        t.c.resource_id == resource_id, t.c.status != "superseded")
-        .values(status="superseded"))
+        t.c.resource_id == resource_id, t.c.status != SUPERSEDED)
+        .values(status=SUPERSEDED))
     at = now()
     model.Session.execute(t.insert().values(
         id=row_id, plan_id=plan["plan_id"], revision=int(plan["revision"]),
@@ -207,7 +239,7 @@ def add_plan(*, resource_id: str, package_id: str, plan: dict,
         plan=plan, profile=profile, problems=problems or [],
         created_by=created_by, created_at=at,
         confirmed_by=confirmed_by,
-        confirmed_at=at if status == "confirmed" else None))
+        confirmed_at=at if confirmed_by else None))
     return get_plan(row_id)
 
 
@@ -215,12 +247,22 @@ def get_plan(row_id: str) -> Optional[dict[str, Any]]:
     return _first(plan_table.select().where(plan_table.c.id == row_id))
 
 
-def current_plan(resource_id: str) -> Optional[dict[str, Any]]:
-    """The newest revision that is not superseded (draft or confirmed)."""
+def current_plan(resource_id: str, lock: bool = False
+                 ) -> Optional[dict[str, Any]]:
+    """The revision that is not superseded. ``lock`` holds its row until
+    the transaction ends, so two reviewers (or a reviewer and an editor)
+    cannot both move the same revision."""
     t = plan_table
-    return _first(t.select().where(t.c.resource_id == resource_id,
-                                   t.c.status != "superseded")
-                  .order_by(t.c.created_at.desc()))
+    q = t.select().where(t.c.resource_id == resource_id,
+                         t.c.status != SUPERSEDED)
+    if lock:
+        q = q.with_for_update()
+    return _first(q.order_by(t.c.created_at.desc()))
+
+
+def update_plan(row_id: str, **values: Any) -> None:
+    model.Session.execute(plan_table.update().where(
+        plan_table.c.id == row_id).values(**values))
 
 
 def latest_plan(resource_id: str) -> Optional[dict[str, Any]]:
@@ -229,11 +271,28 @@ def latest_plan(resource_id: str) -> Optional[dict[str, Any]]:
                   .order_by(t.c.created_at.desc()))
 
 
-def confirmed_plan(resource_id: str) -> Optional[dict[str, Any]]:
+def approved_plan(resource_id: str) -> Optional[dict[str, Any]]:
+    """The current revision if the department reviewer approved it."""
+    row = current_plan(resource_id)
+    return row if row is not None and row["status"] == APPROVED else None
+
+
+def submitted_plans(org_ids: Optional[list[str]] = None
+                    ) -> list[dict[str, Any]]:
+    """Revisions awaiting review, oldest first, with the dataset's owner
+    organisation; ``org_ids=None``: every department."""
     t = plan_table
-    return _first(t.select().where(t.c.resource_id == resource_id,
-                                   t.c.status == "confirmed")
-                  .order_by(t.c.created_at.desc()))
+    pkg = model.package_table
+    q = sa.select(t, pkg.c.owner_org, pkg.c.name.label("package_name"),
+                  pkg.c.title.label("package_title")).join(
+        pkg, pkg.c.id == t.c.package_id).where(
+        t.c.status == SUBMITTED, pkg.c.state != "deleted")
+    if org_ids is not None:
+        if not org_ids:
+            return []
+        q = q.where(pkg.c.owner_org.in_(org_ids))
+    return [_row(r) for r in model.Session.execute(
+        q.order_by(t.c.confirmed_at.asc()))]
 
 
 # -------------------------------------------------------------------- jobs
@@ -335,3 +394,35 @@ def extracts(package_id: Optional[str] = None) -> list[dict[str, Any]]:
         q = q.where(t.c.package_id == package_id)
     return [_row(r) for r in model.Session.execute(
         q.order_by(t.c.created_at.desc()))]
+
+
+# ------------------------------------------------------------------ events
+def add_event(*, resource_id: str, package_id: str, action: str,
+              plan_row: Optional[dict] = None, from_status: Optional[str] = None,
+              to_status: Optional[str] = None, actor: Optional[str] = None,
+              reason: Optional[str] = None,
+              details: Optional[dict] = None) -> None:
+    """Append one event (never updated or deleted)."""
+    model.Session.execute(event_table.insert().values(
+        id=new_id(), resource_id=resource_id, package_id=package_id,
+        plan_row_id=(plan_row or {}).get("id"),
+        plan_id=(plan_row or {}).get("plan_id"),
+        revision=(plan_row or {}).get("revision"), action=action,
+        from_status=from_status, to_status=to_status, actor=actor,
+        reason=reason, details=details or {}, created_at=now()))
+
+
+def events_of(resource_id: str) -> list[dict[str, Any]]:
+    """Events of an original, oldest first."""
+    t = event_table
+    return [_row(r) for r in model.Session.execute(
+        t.select().where(t.c.resource_id == resource_id)
+        .order_by(t.c.created_at.asc(), t.c.id.asc()))]
+
+
+def plan_actors(plan_row_id: str, actions: tuple[str, ...]) -> set[str]:
+    t = event_table
+    return {r[0] for r in model.Session.execute(
+        sa.select(t.c.actor).where(t.c.plan_row_id == plan_row_id,
+                                   t.c.action.in_(actions),
+                                   t.c.actor.isnot(None)))}

@@ -60,6 +60,38 @@ def rules_update_schema(not_empty, ignore_missing, unicode_safe,
         "quasi_identifiers": [ignore_missing, string_list],
         "k": [ignore_missing, k_value],
         "confirm": [default(False), boolean_validator],
+    }
+
+
+def revision_value(value: Any) -> int:
+    try:
+        rev = int(value)
+    except (TypeError, ValueError):
+        raise Invalid("版本号须为正整数 / The revision must be a positive "
+                      "integer")
+    if rev < 1:
+        raise Invalid("版本号须为正整数 / The revision must be a positive "
+                      "integer")
+    return rev
+
+
+def reason_text(value: Any) -> str:
+    text = str(value or "").strip()
+    if len(text) > 2000:
+        raise Invalid("理由不能超过 2000 字 / The reason is limited to 2000 "
+                      "characters")
+    return text
+
+
+@validator_args
+def plan_review_schema(not_empty, ignore_missing, unicode_safe,
+                       resource_id_exists, boolean_validator, default):
+    """Submit, approve and reject (``run`` only matters to approve; a
+    rejection's reason is required by review.reject, bilingually)."""
+    return {
+        "resource_id": [not_empty, unicode_safe, resource_id_exists],
+        "revision": [ignore_missing, revision_value],
+        "reason": [ignore_missing, unicode_safe, reason_text],
         "run": [default(True), boolean_validator],
     }
 

@@ -1,6 +1,8 @@
 """Pages of the 脱敏 workflow: the detection report and rules form of a
-resource, its JSON status (polled by the resource page), the grantee's
-extract download and the leak-trace form."""
+resource (with the department reviewer's approve / reject form and the
+review and release history), the reviewer's queue, the JSON status (polled
+by the resource page), the grantee's extract download and the leak-trace
+form."""
 from __future__ import annotations
 
 import json
@@ -62,43 +64,28 @@ def _form_rules(form) -> dict[str, Any]:
     return {"data": data, "errors": errors}
 
 
-@blueprint.route("/dataset/<id>/resource/<resource_id>/desensitize",
-                 methods=["GET", "POST"])
-def report(id: str, resource_id: str):
-    res, pkg = _resource_of(id, resource_id)
-    context = _context()
-    errors: list[str] = []
-    notice = None
-    if request.method == "POST":
-        parsed = _form_rules(request.form)
-        errors = parsed["errors"]
-        confirm = request.form.get("action") == "confirm"
-        if not errors:
-            try:
-                out = tk.get_action("govopen_desensitize_rules_update")(
-                    context, dict(parsed["data"], resource_id=res.id,
-                                  confirm=confirm))
-                notice = ("规则已确认，正在生成脱敏数据 / Rules confirmed; the "
-                          "desensitized file is being produced") if confirm \
-                    else ("草稿已保存 / Draft saved")
-                if out.get("job") and out["job"]["status"] == "failed":
-                    notice = None
-            except tk.NotAuthorized as exc:
-                return tk.abort(403, str(exc))
-            except tk.ValidationError as exc:
-                for msgs in exc.error_dict.values():
-                    errors.extend(msgs if isinstance(msgs, list)
-                                  else [str(msgs)])
-        if not errors:
-            return tk.redirect_to("govopen_desensitize.report", id=id,
-                                  resource_id=resource_id, saved=1)
+NOTICES = {
+    "draft": "草稿已保存 / Draft saved",
+    "submitted": ("规则已确认并提交部门审核人批准 / Rules confirmed and "
+                  "submitted to the department reviewer"),
+    "approved": ("已批准，正在生成脱敏数据 / Approved; the desensitized file "
+                 "is being produced"),
+    "approved_norun": "已批准 / Approved",
+    "rejected": "已退回发布人员 / Returned to the publisher",
+}
+
+
+def _messages(exc: tk.ValidationError) -> list[str]:
+    return [m for ms in exc.error_dict.values()
+            for m in (ms if isinstance(ms, list) else [str(ms)])]
+
+
+def _render_report(res, pkg, context, errors, notice):
     try:
         status = tk.get_action("govopen_desensitize_status")(
             context, {"resource_id": res.id})
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc))
-    if request.args.get("saved"):
-        notice = "已保存 / Saved"
     pkg_dict = tk.get_action("package_show")(context, {"id": pkg.id})
     res_dict = next((r for r in pkg_dict["resources"] if r["id"] == res.id),
                     {"id": res.id, "name": res.name})
@@ -106,6 +93,71 @@ def report(id: str, resource_id: str):
         "pkg_dict": pkg_dict, "package": pkg_dict, "res": res_dict,
         "resource": res_dict, "status": status, "errors": errors,
         "notice": notice})
+
+
+@blueprint.route("/dataset/<id>/resource/<resource_id>/desensitize",
+                 methods=["GET", "POST"])
+def report(id: str, resource_id: str):
+    res, pkg = _resource_of(id, resource_id)
+    context = _context()
+    errors: list[str] = []
+    if request.method == "POST":
+        parsed = _form_rules(request.form)
+        errors = parsed["errors"]
+        confirm = request.form.get("action") == "confirm"
+        if not errors:
+            try:
+                tk.get_action("govopen_desensitize_rules_update")(
+                    context, dict(parsed["data"], resource_id=res.id,
+                                  confirm=confirm))
+            except tk.NotAuthorized as exc:
+                return tk.abort(403, str(exc))
+            except tk.ValidationError as exc:
+                errors.extend(_messages(exc))
+        if not errors:
+            return tk.redirect_to("govopen_desensitize.report", id=id,
+                                  resource_id=resource_id,
+                                  done="submitted" if confirm else "draft")
+    return _render_report(res, pkg, context, errors,
+                          NOTICES.get(request.args.get("done") or ""))
+
+
+@blueprint.route("/dataset/<id>/resource/<resource_id>/desensitize/review",
+                 methods=["POST"])
+def review_decision(id: str, resource_id: str):
+    """The department reviewer's approve / reject buttons."""
+    res, pkg = _resource_of(id, resource_id)
+    context = _context()
+    decision = request.form.get("decision")
+    if decision not in ("approve", "reject"):
+        return tk.abort(400, "未知的审核操作 / Unknown review decision")
+    data = {"resource_id": res.id,
+            "reason": request.form.get("reason") or ""}
+    if request.form.get("revision"):
+        data["revision"] = request.form["revision"]
+    try:
+        out = tk.get_action(f"govopen_desensitize_plan_{decision}")(
+            context, data)
+    except tk.NotAuthorized as exc:
+        return _render_report(res, pkg, context, [str(exc)], None)
+    except tk.ValidationError as exc:
+        return _render_report(res, pkg, context, _messages(exc), None)
+    done = "rejected" if decision == "reject" else (
+        "approved" if out.get("job") else "approved_norun")
+    return tk.redirect_to("govopen_desensitize.report", id=id,
+                          resource_id=resource_id, done=done)
+
+
+@blueprint.route("/govopen/desensitize/review")
+def review_queue():
+    """Plans awaiting the current user's approval."""
+    context = _context()
+    try:
+        items = tk.get_action("govopen_desensitize_review_list")(context, {})
+    except tk.NotAuthorized:
+        return tk.redirect_to("user.login")
+    return tk.render("govopen_desensitize/review_queue.html",
+                     {"items": items})
 
 
 @blueprint.route("/dataset/<id>/resource/<resource_id>/desensitize/scan",
