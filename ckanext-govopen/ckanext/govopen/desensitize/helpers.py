@@ -48,20 +48,8 @@ def govopen_desensitize_blockers(package_id: str) -> list[dict]:
     return gate.blockers(pkg) if pkg is not None else []
 
 
-def govopen_desensitize_review_count() -> int:
-    """Plans awaiting the current user's review (0 for non-reviewers)."""
-    from . import review
-    user = policy.user_object(current_user)
-    orgs = review.reviewer_org_ids(user)
-    if orgs == []:
-        return 0
-    return sum(1 for row in dz.submitted_plans(orgs)
-               if not review.four_eyes_blocks(user, row))
-
-
 def get_helpers() -> dict[str, Any]:
     return {
-        "govopen_desensitize_review_count": govopen_desensitize_review_count,
         "govopen_desensitize_panel": govopen_desensitize_panel,
         "govopen_desensitize_operators": govopen_desensitize_operators,
         "govopen_desensitize_blockers": govopen_desensitize_blockers,
