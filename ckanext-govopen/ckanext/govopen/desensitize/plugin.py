@@ -1,6 +1,7 @@
 """``govopen_desensitize``: the CKAN side of 脱敏 (GUIDE §6.5, §6.7). Wiring
-only: the workflow is in jobs.py, the gate in gate.py, actions in
-actions.py, pages in views.py.
+only: the workflow is in jobs.py, plan review in review.py, the gate in
+gate.py, actions in actions.py, pages in views.py, and the DataStore query
+guard (no predicates on masked columns) in datastore_guard.py.
 
 Uploads of tabular files are flagged ``desensitize_role = original`` before
 they are saved (so they are never public, not even for a moment) and a scan
@@ -16,7 +17,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
-from . import actions, auth, delivery, helpers, jobs, views
+from . import actions, auth, datastore_guard, delivery, helpers, jobs, views
 from . import model as dz
 
 PROTECTED = ("desensitize_role", "desensitize_source", "desensitize_plan_id",
@@ -65,14 +66,25 @@ class DesensitizePlugin(p.SingletonPlugin):
 
     # IActions / IAuthFunctions
     def get_actions(self):
-        return actions.get_actions()
+        out = actions.get_actions()
+        if p.plugin_loaded("datastore"):
+            # independent of other datastore_search chains (access): this
+            # one vets the query before the search runs
+            out["datastore_search"] = datastore_guard.datastore_search
+        return out
 
     def get_auth_functions(self):
-        return auth.get_auth_functions()
+        out = auth.get_auth_functions()
+        if p.plugin_loaded("datastore"):
+            out["datastore_search_sql"] = datastore_guard.datastore_search_sql
+        return out
 
     # IBlueprint
     def get_blueprint(self):
-        return [views.blueprint]
+        out = [views.blueprint]
+        if p.plugin_loaded("datastore"):
+            out.append(datastore_guard.dump_blueprint())
+        return out
 
     # ITemplateHelpers
     def get_helpers(self):
