@@ -24,6 +24,8 @@ setup(
         "jieba",            # Chinese word segmentation for the search index
         "luqum",            # Lucene query syntax parser (q / fq)
         "polars",           # streaming CSV engine for desensitization
+        "numba",            # compiled 脱敏 scan and HMAC kernels (wheels; no compiler needed)
+        "numpy",            # buffers handed to the numba kernels
         "openpyxl",         # XLSX read/write (开放清单, uploads)
         "xlrd",             # legacy XLS input
         "chinesecalendar",  # official holidays and 调休 working days

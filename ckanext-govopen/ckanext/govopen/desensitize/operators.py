@@ -2,7 +2,8 @@
 
 An operator is ``fn(series, params, ctx) -> Series | None``; ``None`` means
 "drop the column". They work on whole batches in polars' Rust kernels; only
-pseudonymisation calls into Python, once per distinct value in a batch.
+pseudonymisation hashes each distinct value of a batch (in a numba kernel,
+see :mod:`.pseudonym`).
 """
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from typing import Callable
 
 import polars as pl
 
-from .detectors import Detector, canonical_id
-from .vecscan import id15_to_id18
+from .canonical import canonical_series
+from .detectors import Detector
 from .pseudonym import Keyring
-from .text import normalize
 
 Operator = Callable[[pl.Series, dict, "OpContext"], "pl.Series | None"]
 
@@ -168,78 +168,15 @@ def noise(s, params, ctx):
     return _expr(s, pl.when(x.is_null()).then(pl.col("v")).otherwise(out))
 
 
-def _canonical_expr(det: Detector | None) -> Callable[[pl.Expr], pl.Expr] | None:
-    """The detector's ``canonical`` as an expression, valid for values made
-    only of ASCII letters and digits (for those NFKC and strip are the
-    identity); None if the canonical form is not a known built-in."""
-    from .detectors import _digits, canonical_id, canonical_phone
-    fn = det.canonical if det else None
-    code = getattr(fn, "__code__", None)
-    if fn is None or code is _IDENTITY_CODE:
-        return lambda v: v
-    if fn is str.upper:
-        return lambda v: v.str.to_uppercase()
-    if fn is str.lower:
-        return lambda v: v.str.to_lowercase()
-    if code is canonical_id.__code__:
-        # 15-digit forms are upgraded afterwards, on that subset only
-        # (see pseudonymize): the check digit is too costly to compute for all.
-        return lambda v: v.str.to_uppercase()
-    digits_only = lambda v: v.str.contains("^[0-9]+$")  # noqa: E731  letters are dropped by _digits
-    if code is _digits.__code__:
-        return lambda v: pl.when(digits_only(v)).then(v)
-    if code is canonical_phone.__code__:
-        n = lambda v: v.str.len_chars()  # noqa: E731
-        return lambda v: (pl.when(~digits_only(v)).then(None)
-                          .when((n(v) == 15) & v.str.starts_with("0086")).then(v.str.slice(4))
-                          .when((n(v) == 13) & v.str.starts_with("86")).then(v.str.slice(2))
-                          .otherwise(v))
-    return None
-
-
-_IDENTITY_CODE = Detector.__dataclass_fields__["canonical"].default.__code__
-_CANON_ID_CODE = canonical_id.__code__
-
-
-def _canonical_python(vals: list[str], canon) -> list[str]:
-    out = []
-    for v in vals:
-        n = normalize(v).strip()
-        try:
-            out.append(canon(n))
-        except Exception:  # a malformed value in an ID column still gets a token
-            out.append(n)
-    return out
-
-
 def pseudonymize(s, params, ctx):
     if ctx.keyring is None:
         from .problems import DesensitizeError
         raise DesensitizeError.of("missing_key")
     det = ctx.detector
-    canon = det.canonical if det else (lambda x: x)
     prefix = params.get("prefix") or (det.token_prefix if det else "X")
     type_name = ctx.type_name or ctx.column
     uniq = s.drop_nulls().unique()
-    # Normalise before hashing so 15/18-digit, x/X, +86 and e-mail case
-    # variants of one identifier share a token. Plain ASCII values (nearly
-    # all) are canonicalised as an expression; the rest in Python.
-    expr = _canonical_expr(det)
-    frame = pl.DataFrame({"v": uniq})
-    if expr is not None:
-        frame = frame.with_columns(c=pl.when(pl.col("v").str.contains("^[0-9A-Za-z]+$"))
-                                   .then(expr(pl.col("v"))))
-    else:
-        frame = frame.with_columns(c=pl.lit(None, dtype=pl.String))
-    if expr is not None and det is not None and getattr(det.canonical, "__code__", None) is _CANON_ID_CODE:
-        legacy = (frame["c"].str.contains("^[0-9]{15}$")).fill_null(False).arg_true()
-        if len(legacy):
-            frame = frame.with_columns(frame["c"].clone().scatter(
-                legacy, id15_to_id18(frame["c"].gather(legacy))))
-    slow = frame["c"].is_null().arg_true()
-    if len(slow):
-        fixed = _canonical_python(frame["v"].gather(slow).to_list(), canon)
-        frame = frame.with_columns(frame["c"].scatter(slow, pl.Series(fixed, dtype=pl.String)))
+    frame = pl.DataFrame({"v": uniq, "c": canonical_series(det, uniq)})
     # One HMAC per distinct raw value; case variants of one ID cost a second
     # HMAC, which is cheaper than a hash join over canonical forms.
     toks = ctx.keyring.tokens_series(type_name, prefix, frame["c"])

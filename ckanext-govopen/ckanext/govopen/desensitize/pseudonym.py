@@ -12,15 +12,6 @@ import base64
 import hashlib
 import hmac
 
-try:  # CPython's own SHA-256: its copy() is a struct copy, cheaper than
-    # OpenSSL's EVP context copy, which dominates HMAC of short values.
-    from _sha256 import sha256 as _fast_sha256
-except ImportError:  # pragma: no cover - other interpreters / Python 3.12+
-    try:
-        from _sha2 import sha256 as _fast_sha256
-    except ImportError:
-        _fast_sha256 = hashlib.sha256
-
 TOKEN_CHARS = 16   # 16 base32 chars = 80 bits
 TAG_CHARS = 4      # 20-bit provenance tag on grant extracts (leak tracing)
 _LABEL = b"govopen-desensitize/v1"
@@ -32,40 +23,6 @@ def _b32(data: bytes, n: int) -> str:
 
 def key_id(master_key: bytes) -> str:
     return hmac.new(master_key, _LABEL + b"\x00key-id", hashlib.sha256).hexdigest()[:16]
-
-
-_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-_PAIRS = [a + b for a in _B32 for b in _B32]  # 10 bits -> 2 chars
-
-
-def _encode_all(values: list[str]) -> list[bytes]:
-    """UTF-8 of many strings with one encode call instead of one per value."""
-    if len(values) < 64:
-        return [v.encode() for v in values]
-    parts = "\x00".join(values).encode().split(b"\x00")
-    return parts if len(parts) == len(values) else [v.encode() for v in values]
-
-
-def b32_series(digests: list[bytes], prefix: str = ""):
-    """``prefix`` + RFC 4648 base32 of the first 10 bytes of each digest, as
-    a polars Series. The 80 bits are read as two big-endian UInt64 (bytes
-    0-7 and 2-9) and cut into eight 10-bit groups, each looked up in a table
-    of character pairs: no per-value Python, no hex round trip."""
-    import polars as pl
-    if not digests:
-        return pl.Series([], dtype=pl.String)
-    b = pl.Series(digests, dtype=pl.Binary)
-    hi = b.bin.slice(0, 8).bin.reinterpret(dtype=pl.UInt64, endianness="big")
-    lo = b.bin.slice(2, 8).bin.reinterpret(dtype=pl.UInt64, endianness="big")
-    pairs = pl.Series(_PAIRS)
-    groups = [hi // (1 << (54 - 10 * k)) % 1024 for k in range(6)] + [lo // 1024 % 1024, lo % 1024]
-    cols = {f"g{k}": pairs.gather(g) for k, g in enumerate(groups)}
-    return pl.DataFrame(cols).select(pl.concat_str([pl.lit(prefix), *cols])).to_series()
-
-
-def b32_batch(digests: list[bytes]) -> list[str]:
-    """List form of :func:`b32_series` without a prefix."""
-    return b32_series(digests).to_list()
 
 
 class Keyring:
@@ -110,42 +67,35 @@ class Keyring:
         return self.tokens_series(type_name, prefix, canon_values).to_list()
 
     def tokens_series(self, type_name: str, prefix: str, canon_values):
-        """Vector form: one C-level HMAC per value (the only per-value
-        Python left, about 1 µs); base32 and prefixing in polars.
-        ``canon_values`` is a list of str or a polars String Series (whose
-        UTF-8 bytes are taken directly, without Python str objects)."""
-        inner, outer = self._hmac_states("type:" + type_name)
-        digests = []
-        append = digests.append
-        icopy, ocopy = inner.copy, outer.copy
-        if isinstance(canon_values, list):
-            encoded = _encode_all(canon_values)
-        else:
-            import polars as pl
-            encoded = canon_values.cast(pl.Binary).to_list()
-        for v in encoded:
-            i = icopy()
-            i.update(v)
-            o = ocopy()
-            o.update(i.digest())
-            append(o.digest())
-        out = b32_series(digests, prefix + "_")
+        """Vector form: HMAC and base32 of every value in one compiled
+        kernel (:mod:`.hmacjit`), without the GIL. ``canon_values`` is a
+        list of str or a polars String Series (nulls hash as "")."""
+        import numpy as np
+        import polars as pl
+
+        from .hmacjit import b32_tokens, hmac_many
+        from .jit import str_buffers, strings_from_buffer
+        if not isinstance(canon_values, pl.Series):
+            canon_values = pl.Series(canon_values, dtype=pl.String)
+        data, off = str_buffers(canon_values)
+        toks = b32_tokens(hmac_many(self._hmac_states("type:" + type_name), data, off),
+                          (prefix + "_").encode(), TOKEN_CHARS)
         if self.tag:
-            import polars as pl
-            tk = self.key_for("tag")
-            out = pl.Series([t + _b32(hmac.digest(tk, t.encode(), "sha256")[:5], TAG_CHARS)
-                             for t in out.to_list()], dtype=pl.String)
-        return out
+            n, width = toks.shape
+            rows = np.arange(0, n * width + 1, width, dtype=np.int64)
+            tags = b32_tokens(hmac_many(self._hmac_states("tag"), toks.reshape(-1), rows), b"",
+                              TAG_CHARS)
+            toks = np.concatenate([toks, tags], axis=1)
+        n, width = toks.shape
+        return strings_from_buffer(toks.reshape(-1), np.arange(0, n * width + 1, width,
+                                                               dtype=np.int64))
 
     def _hmac_states(self, purpose: str):
-        """HMAC-SHA256 (RFC 2104) with the keyed pad states computed once:
-        copying two hash objects per value is about 4x faster than
-        ``hmac.digest`` for short inputs, with identical output."""
+        """Keyed SHA-256 states of ``key_for(purpose)``, computed once."""
         st = self._states.get(purpose)
         if st is None:
-            k = self.key_for(purpose).ljust(64, b"\0")
-            st = self._states[purpose] = (_fast_sha256(bytes(b ^ 0x36 for b in k)),
-                                          _fast_sha256(bytes(b ^ 0x5C for b in k)))
+            from .hmacjit import hmac_states
+            st = self._states[purpose] = hmac_states(self.key_for(purpose))
         return st
 
     def token(self, type_name: str, prefix: str, canon_value: str) -> str:

@@ -1,26 +1,27 @@
-"""Free-text scrubbing: replace identifiers found inside longer values.
+"""Free-text scrubbing and the verification count: identifiers inside
+longer values.
 
-Three tiers per batch, cheapest first:
-
-1. A Rust-regex prefilter drops cells that cannot hold any identifier.
-2. Plain cells (see :mod:`.vecscan`) are scanned and validated for the
-   built-in types entirely in polars.
-3. Everything else (zero-width or compatibility characters, separators that
-   may join several runs, plugin formats) goes through the Python reference
-   :func:`~.detectors.find_hits`.
-
-Both paths give identical hits; tests compare them on the labelled corpus.
+Per column batch, :func:`.runscan.scan` decides every cell in one compiled
+pass: no identifier possible, hits found (built-in types), or "take the
+reference path". The reference path is :func:`~.detectors.find_hits` in
+Python, for the few cells whose shape the kernel does not decide (see
+:mod:`.runscan`) and for cells a plugin detector's prefilter selects; a
+plugin detector without a prefilter sends every non-empty cell there.
+Replacements are spliced into the original bytes in a second kernel.
+Both paths give identical hits; tests compare them.
 """
 from __future__ import annotations
 
 import threading
 from collections import Counter
 
+import numpy as np
 import polars as pl
 
+from . import runscan
+from .canonical import canonical_series
 from .detectors import Hit, find_hits, replace_hits
-from .vecscan import ASCII_OF, FULLWIDTH, GATED_ONLY, RUN_RULES, VectorDetector, apply_hits, \
-    is_builtin, route_expr
+from .jit import str_buffers
 
 
 class Scrubber:
@@ -28,45 +29,48 @@ class Scrubber:
                  context_types: frozenset[str] = frozenset(), only_direct: bool = False):
         self.dets = [d for d in registry.text_detectors if d.direct or not only_direct]
         self.by_name = {d.name: d for d in self.dets}
-        self.prefilter = registry.prefilter()
         self.keyring = keyring
         self.replacement = replacement
         self.context = context_types
         self.counts: Counter = Counter()
         self._lock = threading.Lock()  # batches may run on several threads
-        self.vector = VectorDetector(self.dets, context_types)
-        foreign = [d for d in self.dets
-                   if not (is_builtin(d) and (d.name in RUN_RULES or d.name in GATED_ONLY))]
-        # A foreign detector without its own prefilter could match anywhere,
-        # so then every candidate cell takes the reference path.
-        self.vector_ok = all(d.prefilter for d in foreign)
+        self.cfg = runscan.config(self.dets, context_types)
+        foreign = [d for d in self.dets if not (runscan.is_builtin(d) and (
+            d.name in runscan.RUN_TYPES or d.name in runscan.GATED_ONLY))]
+        # A foreign detector without its own prefilter could match anywhere.
+        self.all_reference = any(not d.prefilter for d in foreign)
         self.foreign_prefilter = "|".join(f"(?:{d.prefilter})" for d in foreign) or None
+        self._labels = None
+
+    # --- shared -------------------------------------------------------------
+
+    def _scan(self, s: pl.Series):
+        """(data, offsets, kernel result with hits of kernel-decided cells
+        only, indices of cells for the reference path)."""
+        data, offs = str_buffers(s)
+        res = runscan.scan(data, offs, self.cfg)
+        slow = res.status == runscan.SLOW
+        if self.all_reference:
+            slow = np.diff(offs) > 0
+        elif self.foreign_prefilter:
+            slow = slow | s.str.contains(self.foreign_prefilter).fill_null(False).to_numpy()
+        if slow.any() and len(res.cell):
+            res = res.only(~slow[res.cell])
+        return data, offs, res, np.flatnonzero(slow)
+
+    def _type_counts(self, res) -> Counter:
+        if not len(res.type):
+            return Counter()
+        n = np.bincount(res.type, minlength=len(runscan.RUN_TYPES))
+        return Counter({t: int(c) for t, c in zip(runscan.RUN_TYPES, n) if c})
+
+    # --- rewriting ----------------------------------------------------------
 
     def _render(self, hit: Hit) -> str:
         det = self.by_name[hit.type]
         if self.replacement == "pseudonymize" and self.keyring is not None:
             return self.keyring.token(det.name, det.token_prefix, det.canonical(hit.value))
         return f"〔{det.label_zh}〕"
-
-    def candidates(self, s: pl.Series) -> pl.Series:
-        """Row indices worth a closer look."""
-        if self.prefilter is None:
-            mask = s.is_not_null() & (s.str.len_bytes() > 0)
-        else:
-            mask = s.str.contains(self.prefilter).fill_null(False)
-        return mask.arg_true()
-
-    def _split(self, s: pl.Series) -> tuple[pl.Series, pl.Series]:
-        """(indices for the Python path, indices for the vector path)."""
-        idx = self.candidates(s)
-        if len(idx) == 0 or not self.vector_ok:
-            return idx, idx.clear()
-        vals = s.gather(idx)
-        slow = route_expr(pl.col("v"))
-        if self.foreign_prefilter:
-            slow = slow | pl.col("v").str.contains(self.foreign_prefilter)
-        mask = pl.DataFrame({"v": vals}).select(slow.fill_null(True)).to_series()
-        return idx.filter(mask), idx.filter(~mask)
 
     def scrub_text(self, text: str) -> str:
         hits = find_hits(text, self.dets, self.context)
@@ -75,56 +79,55 @@ class Scrubber:
                 self.counts[h.type] += 1
         return replace_hits(text, hits, self._render)
 
-    def _vector_hits(self, vals: pl.Series) -> pl.DataFrame:
-        return self.vector.find(vals.str.replace_many(FULLWIDTH, ASCII_OF))
+    def _label_table(self):
+        if self._labels is None:
+            labels = [f"〔{self.by_name[t].label_zh}〕" if t in self.by_name else ""
+                      for t in runscan.RUN_TYPES]
+            self._labels = str_buffers(pl.Series(labels, dtype=pl.String))
+        return self._labels
 
-    def _renders(self, hits: pl.DataFrame) -> pl.Series:
+    def _renders(self, res) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(render index per hit, render table data, offsets)."""
         if self.replacement == "pseudonymize" and self.keyring is not None:
-            out = pl.Series("r", [None] * hits.height, dtype=pl.String)
-            for (t,), part in hits.with_row_index("i").group_by(["type"]):
-                det = self.by_name[t]
-                uniq = part["value"].unique()
-                toks = self.keyring.tokens_series(det.name, det.token_prefix,
-                                                  [det.canonical(v) for v in uniq.to_list()])
-                out = out.scatter(part["i"], part["value"].replace_strict(
-                    uniq, toks, return_dtype=pl.String))
-            return out
-        labels = {d.name: f"〔{d.label_zh}〕" for d in self.dets}
-        return hits["type"].replace_strict(labels, return_dtype=pl.String)
+            hits = pl.DataFrame({"type": res.type, "value": res.values()})
+            toks = []
+            for (t,), part in hits.unique().group_by(["type"]):
+                det = self.by_name[runscan.RUN_TYPES[t]]
+                canon = canonical_series(det, part["value"])
+                toks.append(part.with_columns(
+                    tok=self.keyring.tokens_series(det.name, det.token_prefix, canon)))
+            table = pl.concat(toks)
+            tok = hits.join(table, on=["type", "value"], how="left", maintain_order="left")["tok"]
+            data, off = str_buffers(tok)
+            return np.arange(len(res.type)), data, off
+        data, off = self._label_table()
+        return res.type.astype(np.int64), data, off
 
     def apply(self, s: pl.Series) -> pl.Series:
-        slow, fast = self._split(s)
+        data, offs, res, slow = self._scan(s)
         out = s.clone()  # scatter writes in place; the caller's column stays as read
-        if len(fast):
-            vals = s.gather(fast)
-            hits = self._vector_hits(vals)
-            if hits.height:
-                with self._lock:
-                    self.counts.update(dict(hits["type"].value_counts().iter_rows()))
-                new = apply_hits(vals, hits, self._renders(hits))
-                changed = hits["row"].unique()
-                out = out.scatter(fast.gather(changed), new.gather(changed))
+        if len(res.cell):
+            with self._lock:
+                self.counts.update(self._type_counts(res))
+            r_index, r_data, r_off = self._renders(res)
+            cells, new = runscan.splice(data, offs, res, r_index, r_data, r_off)
+            out = out.scatter(cells, new)
         if len(slow):
             new = [self.scrub_text(v) for v in s.gather(slow).to_list()]
             out = out.scatter(slow, pl.Series(new, dtype=pl.String))
         return out
 
+    # --- verification -------------------------------------------------------
+
     def count(self, s: pl.Series) -> tuple[Counter, list[int]]:
         """Hits per type and the first row offsets, without rewriting."""
-        slow, fast = self._split(s)
-        found: Counter = Counter()
-        rows: list[int] = []
-        if len(fast):
-            hits = self._vector_hits(s.gather(fast))
-            if hits.height:
-                found.update(dict(hits["type"].value_counts().iter_rows()))
-                rows = fast.gather(hits["row"].unique().sort().head(5)).to_list()
-        slow_rows: list[int] = []
+        _, _, res, slow = self._scan(s)
+        found = self._type_counts(res)
+        rows = np.unique(res.cell)[:5].tolist()
         if len(slow):
-            for i, v in zip(slow.to_list(), s.gather(slow).to_list()):
+            for i, v in zip(slow.tolist(), s.gather(slow).to_list()):
                 hits = find_hits(v, self.dets, self.context)
                 if hits:
                     found.update(h.type for h in hits)
-                    if len(slow_rows) < 5:  # slow indices ascend
-                        slow_rows.append(i)
-        return found, sorted(rows + slow_rows)[:5]
+                    rows.append(i)
+        return found, sorted(rows)[:5]

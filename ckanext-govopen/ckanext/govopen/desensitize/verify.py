@@ -1,7 +1,7 @@
 """Verification re-scan of a derivative (GUIDE §6.5 step 4).
 
 Every cell of every column is scanned for direct identifiers with the same
-detectors as the engine (vectorised where :mod:`.vecscan` applies,
+detectors as the engine (compiled where :mod:`.runscan` applies,
 segment by segment), and each column is re-classified for person
 names. The publication gate blocks on ``ok == False``. Offsets of offending
 rows are reported, never their values.
