@@ -222,13 +222,27 @@ def test_public_needs_machine_readable_resource(dept):
     assert pkg["private"] is False
 
 
-def test_personal_info_needs_plan_before_publishing(dept):
+def test_personal_info_needs_plan_before_publishing(dept, sysadmin):
     with pytest.raises(logic.ValidationError) as exc:
         create(dept["editor"], dataset_dict(dept["org"], contains_personal_info=True))
     assert "desensitization_plan" in errors_of(exc)
-    pkg = create(dept["editor"], dataset_dict(
+    # the plan id is written by the review workflow: typing one is refused
+    with pytest.raises(logic.ValidationError) as exc:
+        create(dept["editor"], dataset_dict(
+            dept["org"], contains_personal_info=True, desensitization_plan="plan-2024-01"))
+    assert "审核流程" in str(errors_of(exc)["desensitization_plan"])
+    pkg = create(sysadmin, dataset_dict(
         dept["org"], contains_personal_info=True, desensitization_plan="plan-2024-01"))
     assert pkg["contains_personal_info"] == "true"
+    # an editor's later update (a form omits the field) keeps the stored plan
+    data = dict(pkg, notes="更新说明：补充了各字段的解释、统计口径和数据来源说明。")
+    data.pop("desensitization_plan")
+    out = helpers.call_action("package_update",
+                              context={"user": dept["editor"]["name"], "ignore_auth": False},
+                              **data)
+    assert out["desensitization_plan"] == "plan-2024-01"
+    with pytest.raises(logic.ValidationError):
+        _patch(dept["editor"], id=pkg["id"], desensitization_plan="plan-forged")
 
 
 def _patch(user, **kw):

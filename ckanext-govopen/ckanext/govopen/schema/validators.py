@@ -420,6 +420,34 @@ def govopen_sysadmin_only_change(key, data, errors, context):
                            "Only a sysadmin may change this field"))
 
 
+# Context flag set by trusted workflows (the 脱敏 review job) when they write
+# fields that users must not type themselves.
+WORKFLOW_CONTEXT_KEY = "govopen_workflow"
+
+
+def govopen_workflow_field(key, data, errors, context):
+    """A field only a workflow (or a sysadmin) writes, e.g. the approved
+    de-identification plan: typing any string would otherwise satisfy the
+    publication rule. Others keep the stored value, also when a form omits
+    the field (package_update would drop it)."""
+    from ckan import authz
+    if context.get(WORKFLOW_CONTEXT_KEY):
+        return
+    user = context.get("user")
+    if user and authz.is_sysadmin(user):
+        return
+    pkg = _package(data, context)
+    stored = (pkg.extras or {}).get(key[-1]) if pkg is not None else None
+    value = _get(data, key)
+    if not _empty(value) and value != stored:
+        errors[key].append(msg(
+            "此项由脱敏方案审核流程自动填写，不能手工修改",
+            "This field is set by the de-identification review workflow and "
+            "cannot be edited by hand"))
+        raise StopOnError
+    data[key] = stored if not _empty(stored) else missing
+
+
 # ---------------------------------------------------------------- dataset-level rules
 
 def _add_error(errors: dict, key: tuple, message: str) -> None:
@@ -585,9 +613,9 @@ def govopen_dataset_rules(key, data, errors, context):
         if _get(data, ("contains_personal_info",)) == "true":
             if _empty(_get(data, ("desensitization_plan",))):
                 _add_error(errors, ("desensitization_plan",), msg(
-                    "含个人信息的数据须有已确认的脱敏方案才能公开发布",
-                    "Data with personal information needs a confirmed "
-                    "de-identification plan before it is published"))
+                    "含个人信息的数据须有经部门审核通过的脱敏方案才能公开发布",
+                    "Data with personal information needs a de-identification "
+                    "plan approved by the department before it is published"))
             if open_type == "universal":
                 direct = [it.get("name_zh") or it.get("name_en") for it in items
                           if it.get("sensitivity") == "direct_identifier"]
@@ -657,6 +685,7 @@ def get_validators() -> dict:
         "govopen_machine_readable": govopen_machine_readable,
         "govopen_data_updated_default": govopen_data_updated_default,
         "govopen_sysadmin_only_change": govopen_sysadmin_only_change,
+        "govopen_workflow_field": govopen_workflow_field,
         "govopen_dataset_rules": govopen_dataset_rules,
         "govopen_skip_blank_item": govopen_skip_blank_item,
         "govopen_reclassification": govopen_reclassification,
