@@ -1,4 +1,4 @@
-"""Worker-process path of engine.run: same bytes and report as in-process."""
+"""Transform threads of engine.run: same bytes and report for any thread count."""
 import csv
 import hashlib
 import random
@@ -37,24 +37,9 @@ def small_segments(monkeypatch):
     monkeypatch.setattr(segments, "READ_BYTES", 16 << 10)
 
 
-@pytest.fixture
-def pools(monkeypatch):
-    """Records the pools engine.run starts; workers get every segment."""
-    from ckanext.govopen.desensitize import workers
-    made = []
-    real = workers.Pool
-
-    class Pool(real):
-        def __init__(self, n):
-            super().__init__(n)
-            made.append(self)
-    monkeypatch.setattr(workers, "Pool", Pool)
-    monkeypatch.setattr(workers, "LOCAL_WHILE_BOOTING", False)
-    return made
-
-
 def _plans(src):
     default = engine.scan(src)["plan"]
+    default["suppress_below_k"] = False  # tested in test_kanon_suppression
     masked = Plan.from_dict(default)
     masked.columns["身份证号"] = ColumnRule("id18", "mask", {"keep_prefix": 6, "keep_suffix": 4}, 1.0, True)
     masked.columns["手机号"] = ColumnRule("mobile", "mask", {"keep_prefix": 3, "keep_suffix": 4}, 1.0, True)
@@ -62,16 +47,15 @@ def _plans(src):
 
 
 @pytest.mark.parametrize("enc", ["utf-8", "gb18030"])
-def test_workers_write_the_same_bytes_and_report(tmp_path, enc, pools):
+def test_threads_write_the_same_bytes_and_report(tmp_path, enc):
     src = _write(tmp_path / f"p-{enc}.csv", enc)
     for name, plan in _plans(src).items():
         a, b = str(tmp_path / f"{name}-1.csv"), str(tmp_path / f"{name}-2.csv")
         seen = []
         one = engine.run(src, plan, a, key=KEY, scope=("ds", "r1"), workers=1)
-        two = engine.run(src, plan, b, key=KEY, scope=("ds", "r1"), workers=2, progress=seen.append)
+        two = engine.run(src, plan, b, key=KEY, scope=("ds", "r1"), workers=3, progress=seen.append)
         assert one["ok"] and two["ok"] and one["rows_in"] == 6000
         assert sha(a) == sha(b), name
-        assert pools[-1].segments_remote > 5 and pools[-1].segments_local == 0
         assert seen[-1] == 1.0 and seen == sorted(seen) and len(seen) > 3
         for k in ("rows_in", "rows_out", "columns", "k_anonymity", "verification", "key_id",
                   "publishable", "output_columns"):
@@ -80,11 +64,12 @@ def test_workers_write_the_same_bytes_and_report(tmp_path, enc, pools):
             assert one["columns"]["备注"]["text_hits"]["id18"] >= 6000 // 97
 
 
-def test_in_worker_verification_equals_verify_of_the_file(tmp_path, pools):
+def test_in_thread_verification_equals_verify_of_the_file(tmp_path):
     src = _write(tmp_path / "p.csv", "utf-8")
     plan = Plan.from_dict(engine.scan(src)["plan"])
     plan.columns["手机号"] = ColumnRule("mobile", "keep", {}, 1.0, True)
     plan.scrub = []
+    plan.suppress_below_k = False
     out = str(tmp_path / "o.csv")
     rep = engine.run(src, plan, out, key=KEY, workers=2)
     assert rep["ok"] and not rep["publishable"]
@@ -93,7 +78,7 @@ def test_in_worker_verification_equals_verify_of_the_file(tmp_path, pools):
     assert counts[("手机号", "mobile")] == 6000
 
 
-def test_bad_bytes_in_a_worker_segment_give_the_original_offset(tmp_path, pools):
+def test_bad_bytes_in_a_later_segment_give_the_original_offset(tmp_path):
     src = _write(tmp_path / "g.csv", "gb18030")
     data = open(src, "rb").read()
     cut = data.index(b"\n", len(data) * 3 // 4) + 1
@@ -108,7 +93,7 @@ def test_bad_bytes_in_a_worker_segment_give_the_original_offset(tmp_path, pools)
         assert not out.exists() and not (tmp_path / f"o{w}.csv.part").exists()
 
 
-def test_ragged_row_in_a_worker_segment(tmp_path, pools):
+def test_ragged_row_in_a_later_segment(tmp_path):
     src = _write(tmp_path / "p.csv", "utf-8")
     plan = _plans(src)["masked"]
     with open(src, "a", encoding="utf-8") as fh:
@@ -117,43 +102,35 @@ def test_ragged_row_in_a_worker_segment(tmp_path, pools):
     assert rep["ok"] is False and rep["problems"][0]["code"] == "ragged_rows"
 
 
-def test_custom_registry_or_hook_stays_in_process(tmp_path, monkeypatch):
-    from ckanext.govopen.desensitize import workers
+def test_plugin_registry_and_hook_run_on_threads_with_the_same_result(tmp_path):
     from ckanext.govopen.desensitize.registry import default_registry
-    src = _write(tmp_path / "p.csv", "utf-8", n=500)
-    started = []
-    monkeypatch.setattr(workers, "Pool", lambda n: started.append(n))
+    src = _write(tmp_path / "p.csv", "utf-8", n=3000)
     reg = default_registry()
-    reg.add_operator("custom", lambda s, p, c: s)
-    assert engine.run(src, Plan(), str(tmp_path / "a.csv"), registry=reg, workers=2)["ok"]
-    assert engine.run(src, Plan(), str(tmp_path / "b.csv"), workers=2,
-                      batch_hook=lambda df, off: df)["ok"]
-    assert started == []
-    assert not engine._is_default(reg) and engine._is_default(default_registry())
+    reg.add_operator("custom", lambda s, p, c: s.str.to_uppercase())
+    plan = Plan(columns={"姓名": ColumnRule(None, "custom", {}, 1.0, False)}, scrub=["备注"])
+    seen = set()
+
+    def hook(df, off):
+        seen.add(off)
+        return df.with_columns(df["金额"].str.slice(0, 2))
+    outs = []
+    for w in (1, 3):
+        out = str(tmp_path / f"o{w}.csv")
+        rep = engine.run(src, plan, out, registry=reg, batch_hook=hook, workers=w)
+        assert rep["ok"] and rep["rows_out"] == 3000
+        outs.append(sha(out))
+    assert outs[0] == outs[1] and len(seen) > 5 and 0 in seen
 
 
-def test_local_segments_while_workers_boot_keep_the_order(tmp_path, monkeypatch):
-    from ckanext.govopen.desensitize import workers
-    src = _write(tmp_path / "p.csv", "utf-8")
-    plan = _plans(src)["masked"]
-    a, b = str(tmp_path / "a.csv"), str(tmp_path / "b.csv")
-    engine.run(src, plan, a, key=KEY, workers=1)
-    # Workers become ready only after the third segment was done here.
-    real_run = workers.Pool.run
-    state = {"n": 0}
-    pools = []
+def test_a_failing_segment_stops_the_run_and_leaves_nothing(tmp_path):
+    from ckanext.govopen.desensitize.problems import DesensitizeError
+    src = _write(tmp_path / "p.csv", "utf-8", n=3000)
 
-    def run(self, cfg, spans, on_result, local=None):
-        pools.append(self)
-
-        def gated():
-            for span in spans:
-                state["n"] += 1
-                for p in self.procs:
-                    (p.ready.clear if state["n"] <= 3 else p.ready.set)()
-                yield span
-        return real_run(self, cfg, gated(), on_result, local)
-    monkeypatch.setattr(workers.Pool, "run", run)
-    rep = engine.run(src, plan, b, key=KEY, workers=2)
-    assert rep["ok"] and sha(a) == sha(b) and state["n"] > 6
-    assert pools[0].segments_local >= 1 and pools[0].segments_remote >= 1
+    def hook(df, off):
+        if off > 1000:
+            raise DesensitizeError.of("io_error", detail="boom")
+        return df
+    out = tmp_path / "o.csv"
+    rep = engine.run(src, Plan(), str(out), batch_hook=hook, workers=3)
+    assert rep["ok"] is False and rep["problems"][0]["code"] == "io_error"
+    assert not out.exists() and not (tmp_path / "o.csv.part").exists()

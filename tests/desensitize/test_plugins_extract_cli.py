@@ -1,4 +1,5 @@
 import json
+import os
 import random
 
 import polars as pl
@@ -98,6 +99,13 @@ def test_cli_scan_run_trace(people_csv, tmp_path):
     r = runner.invoke(desensitize, ["run", people_csv, "--plan", str(tmp_path / "plan.json"),
                                     "--out", out + "2"], env={"GOVOPEN_DESENSITIZE_KEY": ""})
     assert r.exit_code == 1 and json.loads(r.output)["problems"][0]["code"] == "missing_key"
+    r = runner.invoke(desensitize, ["run", people_csv, "--plan", str(tmp_path / "plan.json"),
+                                    "--out", out + "3", "--key-file", str(tmp_path / "key"),
+                                    "--memory-limit", "5", "--workers", "2"])
+    assert r.exit_code == 1 and json.loads(r.output)["problems"][0]["code"] == "memory_limit"
+    assert not os.path.exists(out + "3")
+    r = runner.invoke(desensitize, ["scan", people_csv, "--memory-limit", "5"])
+    assert r.exit_code == 1 and json.loads(r.output)["problems"][0]["code"] == "memory_limit"
     res = make_grant_extract(people_csv, plan, str(tmp_path / "g.csv"), grant_id="g9",
                              recipient_id="r9", master_key=KEY)
     (tmp_path / "grants.json").write_text(json.dumps(

@@ -48,15 +48,27 @@ class KAnonCounter:
             self._parts = [allp.group_by(cols).agg(pl.col("len").sum())]
         self._pending = self._parts[0].height if self._parts else 0
 
-    def result(self, k: int) -> dict:
+    def counts(self) -> pl.DataFrame:
+        """The equivalence classes so far: quasi-identifier columns + ``len``."""
+        with self._lock:
+            self._compact()
+            if self._parts:
+                return self._parts[0]
+        return pl.DataFrame(schema={**{c: pl.String for c in self.columns}, "len": pl.UInt32})
+
+    def result(self, k: int, exclude_below: bool = False) -> dict:
+        """The k report; ``exclude_below``: as it is after the rows of the
+        classes below k were suppressed."""
         if not self.columns:
             return {"quasi_identifiers": [], "k": k, "evaluated": False}
         self._compact()
-        if not self._parts:
+        t = self._parts[0] if self._parts else None
+        if t is not None and exclude_below:
+            t = t.filter(pl.col("len") >= k)
+        if t is None or t.height == 0:
             return {"quasi_identifiers": self.columns, "k": k, "evaluated": True,
                     "classes": 0, "min_class_size": None, "classes_below_k": 0,
                     "records_below_k": 0, "passed": True}
-        t = self._parts[0]
         small = t.filter(pl.col("len") < k)
         return {
             "quasi_identifiers": [c for c in t.columns if c != "len"], "k": k, "evaluated": True,

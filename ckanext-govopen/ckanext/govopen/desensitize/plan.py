@@ -18,6 +18,7 @@ from .problems import DesensitizeError, Problem, problem
 
 FORMAT = "govopen.desensitize.plan"
 SCHEMA_VERSION = 1
+DEFAULT_MAX_SUPPRESSION = 0.05
 
 # Safe defaults for open data (GUIDE §6.3): direct identifiers are dropped
 # or pseudonymised per release, never merely masked.
@@ -61,6 +62,10 @@ class Plan:
     scrub: list[str] = field(default_factory=list)        # free-text columns
     quasi_identifiers: list[str] = field(default_factory=list)
     k: int = 5
+    # Record suppression (GUIDE §6.4): drop the rows of quasi-identifier
+    # classes below k, unless that is more than this share of the rows.
+    suppress_below_k: bool = True
+    max_suppression: float = DEFAULT_MAX_SUPPRESSION
     free_text_replacement: str = "tag"                     # tag | pseudonymize
     revision: int = 1
     plan_id: str = ""
@@ -77,6 +82,7 @@ class Plan:
             "columns": {c: r.to_dict() for c, r in self.columns.items()},
             "scrub": list(self.scrub), "free_text_replacement": self.free_text_replacement,
             "quasi_identifiers": list(self.quasi_identifiers), "k": self.k,
+            "suppress_below_k": self.suppress_below_k, "max_suppression": self.max_suppression,
         }
 
     @classmethod
@@ -87,9 +93,14 @@ class Plan:
             raise DesensitizeError.of("bad_plan", detail="plan schema is newer than this engine")
         try:
             cols = {c: ColumnRule(**r) for c, r in (d.get("columns") or {}).items()}
+            share = float(d.get("max_suppression", DEFAULT_MAX_SUPPRESSION))
+            if not 0 <= share <= 1:
+                raise ValueError("max_suppression must be between 0 and 1")
             return cls(columns=cols, scrub=list(d.get("scrub") or []),
                        quasi_identifiers=list(d.get("quasi_identifiers") or []),
                        k=int(d.get("k", 5)),
+                       suppress_below_k=bool(d.get("suppress_below_k", True)),
+                       max_suppression=share,
                        free_text_replacement=d.get("free_text_replacement", "tag"),
                        revision=int(d.get("revision", 1)), plan_id=d.get("plan_id", ""),
                        source=dict(d.get("source") or {}), created=d.get("created", ""),

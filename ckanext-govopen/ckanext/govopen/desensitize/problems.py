@@ -39,6 +39,20 @@ MESSAGES = {
                             "type {type}, {count} occurrence(s)."),
     "k_below_threshold": ("k 匿名检查未通过：最小等价类 {k_min} 小于阈值 {k}。",
                           "k-anonymity check failed: smallest class {k_min} is below {k}."),
+    "suppression_limit": (
+        "为达到 k={k} 匿名需删除 {rows} 行（共 {total} 行，占 {share}），超过方案允许的 {limit}，"
+        "未生成脱敏文件。请进一步泛化准标识符（例如地址只保留到区县、年龄改为年龄段、日期只保留"
+        "年份）后重新运行。",
+        "Reaching k={k} would suppress {rows} of {total} rows ({share}), more than the {limit} "
+        "the plan allows, so no derivative was written. Generalise the quasi-identifiers further "
+        "(e.g. address to county, age to bands, dates to years) and run again."),
+    "memory_limit": (
+        "任务内存用量 {used} MB 超过上限 {limit} MB，已中止：未生成输出，原始文件未改动。"
+        "请提高内存上限或联系管理员。",
+        "The job used {used} MB, more than its memory limit of {limit} MB, and was stopped: "
+        "no output was written and the original is untouched. Raise the limit or contact "
+        "the administrator."),
+    "bad_config": ("脱敏配置无效：{detail}", "Invalid desensitization setting: {detail}"),
 }
 
 

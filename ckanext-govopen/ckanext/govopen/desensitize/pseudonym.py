@@ -41,19 +41,6 @@ class Keyring:
         self._keys: dict[str, bytes] = {}
         self._states: dict[str, tuple] = {}
 
-    def worker_state(self) -> tuple:
-        """What a worker process needs to rebuild this keyring: the *derived*
-        scope key (never the master key). Do not log it."""
-        return (self._base, self.key_id, self.scope, self.tag)
-
-    @classmethod
-    def from_worker_state(cls, state: tuple) -> "Keyring":
-        base, kid, scope, tag = state
-        kr = cls.__new__(cls)
-        kr.key_id, kr.scope, kr.tag, kr._base = kid, tuple(scope), tag, base
-        kr._keys, kr._states = {}, {}
-        return kr
-
     def __repr__(self) -> str:  # keep keys out of logs and tracebacks
         return f"Keyring(key_id={self.key_id!r}, scope={self.scope!r})"
 

@@ -72,11 +72,10 @@ class Scrubber:
             return self.keyring.token(det.name, det.token_prefix, det.canonical(hit.value))
         return f"〔{det.label_zh}〕"
 
-    def scrub_text(self, text: str) -> str:
+    def scrub_text(self, text: str, counts: Counter | None = None) -> str:
         hits = find_hits(text, self.dets, self.context)
         with self._lock:
-            for h in hits:
-                self.counts[h.type] += 1
+            (self.counts if counts is None else counts).update(h.type for h in hits)
         return replace_hits(text, hits, self._render)
 
     def _label_table(self):
@@ -103,17 +102,20 @@ class Scrubber:
         data, off = self._label_table()
         return res.type.astype(np.int64), data, off
 
-    def apply(self, s: pl.Series) -> pl.Series:
+    def apply(self, s: pl.Series, counts: Counter | None = None) -> pl.Series:
+        """``s`` with every hit replaced; hits are counted in ``counts``
+        (default: ``self.counts``; pass one per segment when several
+        threads share this scrubber)."""
         data, offs, res, slow = self._scan(s)
         out = s.clone()  # scatter writes in place; the caller's column stays as read
         if len(res.cell):
             with self._lock:
-                self.counts.update(self._type_counts(res))
+                (self.counts if counts is None else counts).update(self._type_counts(res))
             r_index, r_data, r_off = self._renders(res)
             cells, new = runscan.splice(data, offs, res, r_index, r_data, r_off)
             out = out.scatter(cells, new)
         if len(slow):
-            new = [self.scrub_text(v) for v in s.gather(slow).to_list()]
+            new = [self.scrub_text(v, counts) for v in s.gather(slow).to_list()]
             out = out.scatter(slow, pl.Series(new, dtype=pl.String))
         return out
 

@@ -19,6 +19,10 @@ from __future__ import annotations
 import codecs
 from typing import Callable, Iterator
 
+import numpy as np
+
+from .jit import njit
+
 SEGMENT_BYTES = 4 << 20  # 4 MB measured as fast as 8 MB with ~70 MB less peak RSS over the workers
 READ_BYTES = 2 << 20
 
@@ -148,3 +152,32 @@ def _first_record_end(buf: bytes) -> int:
             return pos + 1
         pos = buf.find(b"\n", pos + 1)
     return -1
+
+
+@njit
+def _records(buf, start):
+    """Start offsets of the records in buf[start:] (a newline outside
+    quotes ends a record; RFC 4180 doubled quotes keep the parity), then
+    len(buf)."""
+    out = np.empty(len(buf) - start + 2, dtype=np.int64)
+    n = 0
+    if start < len(buf):
+        out[0] = start
+        n = 1
+    quoted = False
+    for i in range(start, len(buf)):
+        c = buf[i]
+        if c == 34:
+            quoted = not quoted
+        elif c == 10 and not quoted and i + 1 < len(buf):
+            out[n] = i + 1
+            n += 1
+    out[n] = len(buf)
+    return out[:n + 1]
+
+
+def record_starts(data: bytes, start: int = 0) -> np.ndarray:
+    """Where each record of ``data[start:]`` begins, plus ``len(data)``:
+    ``len(result) - 1`` records (a blank line is a record, as polars reads
+    it). Also right for raw GB18030 (see :func:`iter_segments_at`)."""
+    return _records(np.frombuffer(data, dtype=np.uint8), start)

@@ -93,7 +93,8 @@ def finish(path: str, found: dict, rows: dict, n_rows: int, *, registry=None) ->
     reg = registry or default_registry()
     tmp = tempfile.mkdtemp(prefix="govopen-verify-")
     try:
-        src = open_source(path, tmp, lazy=True)
+        # A derivative is CSV whatever its name (the engine passes its *.part).
+        src = open_source(path, tmp, "csv", lazy=True)
         try:
             return _result(src, reg, found, rows, n_rows)
         finally:
