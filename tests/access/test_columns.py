@@ -7,10 +7,12 @@ data items). The grantee's grant lists ``visit_id`` only: no value of
 from __future__ import annotations
 
 import json
+import os
 import uuid
 
 import pytest
 
+from ckan.lib import uploader
 from ckan.tests import helpers
 
 from ckanext.govopen.access import policy
@@ -27,6 +29,15 @@ FIELDS = [{"id": "visit_id", "type": "text"},
 RECORDS = [{"visit_id": "V001", "dept_name": f"{HIDDEN}-心内科"},
            {"visit_id": "V002", "dept_name": f"{HIDDEN}-儿科"}]
 FORMATS = ("objects", "lists", "csv", "tsv")
+UPLOAD = f"visit_id,dept_name\nV001,{HIDDEN}-心内科\nV002,{HIDDEN}-儿科\n"
+
+
+def _write(rid, data: bytes):
+    path = uploader.get_resource_uploader(
+        {"id": rid, "url_type": "upload"}).get_path(rid)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
 
 
 def _world():
@@ -34,6 +45,7 @@ def _world():
     alias = f"visits_{uuid.uuid4().hex[:8]}"
     m = mini(fields=FIELDS, records=RECORDS, aliases=[alias])
     m["alias"] = alias
+    _write(m["rid"], UPLOAD.encode("utf-8"))
     grant(m, data_items=["visit_id"], access_modes=["api", "download"])
     return m
 
@@ -258,7 +270,8 @@ def test_datastore_info_dump_and_signed_links_are_logged(app):
     link = helpers.call_action("govopen_download_link_create", {
         "user": grantee["name"], "ignore_auth": False}, resource_id=m["rid"])
     path = "/" + link["url"].split("://", 1)[1].split("/", 1)[1]
-    assert app.get(path).status_code == 200
+    signed = app.get(path).get_data(as_text=True)
+    assert "V001" in signed and HIDDEN not in signed
     # staff reads of restricted data are logged too
     assert app.post("/api/3/action/datastore_info", json={"id": m["rid"]},
                     headers=h(m, "editor")).status_code == 200
@@ -301,3 +314,38 @@ def test_closed_data_reads_are_logged(app):
                   for e in entries) == sorted(
         (m["users"][who]["name"], method, "closed")
         for who in ("editor", "authority") for method in ("api", "dump"))
+
+
+# ------------------------------------------------- file downloads by item
+def test_downloads_hold_granted_columns_only(app):
+    m = _world()
+    _write(m["rid"], UPLOAD.encode("gb18030"))     # a GBK export
+    url = f"/dataset/clinic-visits/resource/{m['rid']}/download"
+    resp = app.get(url, headers=h(m, "grantee"))
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert body.splitlines() == ["visit_id", "V001", "V002"]
+    assert resp.headers["Content-Length"] == str(len(body.encode()))
+    link = helpers.call_action("govopen_download_link_create", {
+        "user": m["users"]["grantee"]["name"], "ignore_auth": False},
+        resource_id=m["rid"])
+    signed = app.get("/" + link["url"].split("://", 1)[1].split("/", 1)[1])
+    assert signed.get_data(as_text=True).splitlines() == [
+        "visit_id", "V001", "V002"]
+    # the log counts the bytes actually sent
+    entries = _log(m)
+    assert [e["bytes"] for e in entries] == [len(body.encode())] * 2
+    # staff and grants without data items get the file as uploaded
+    _write(m["rid"], UPLOAD.encode("utf-8"))
+    grant(m, user="citizen", access_modes=["download"])
+    for who in ("editor", "citizen"):
+        full = app.get(url, headers=h(m, who)).get_data(as_text=True)
+        assert full == UPLOAD, who
+    # a file that cannot be cut by column is refused, not sent whole
+    helpers.call_action("resource_patch", {"user": m["sys"]["name"]},
+                        id=m["rid"], format="XLSX", url="visits.xlsx")
+    _write(m["rid"], b"PK\x03\x04" + HIDDEN.encode())
+    refused = app.get(url, headers=h(m, "grantee"))
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "授权" in text and "grant" in text and HIDDEN not in text

@@ -207,3 +207,22 @@ def test_file_downloads_of_restricted_data_are_logged(app):
     page = app.get("/organization/rx-health/access-log",
                    headers=h(m, "editor")).get_data(as_text=True)
     assert files["c_pkg"]["id"] in page
+
+
+def test_public_storage_location_spellings(app):
+    """The storage normalises ``./`` and ``../``: other spellings of a
+    restricted file's location must not slip past the lookup."""
+    m, files = _files_world(app)
+    item = files["a_pub"]
+    loc = item["location"]
+    for spelling in (loc, f"./{loc}", f"sub/../{loc}", f".//{loc}",
+                     f"%2E/{loc}"):
+        resp = app.get(f"/file/public-download/govpublic/{spelling}",
+                       headers=h(m, "citizen"))
+        body = resp.get_data(as_text=True)
+        assert resp.status_code in (403, 404), (spelling, resp.status_code)
+        assert "FILEMARK-APUB" not in body, spelling
+    ok = app.get(f"/file/public-download/govpublic/./{loc}",
+                 headers=h(m, "editor"))
+    assert ok.status_code == 200
+    assert "FILEMARK-APUB" in ok.get_data(as_text=True)

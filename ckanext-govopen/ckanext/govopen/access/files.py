@@ -22,6 +22,7 @@ JWT minted by server code with the site's secret (audience
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any, Callable, Optional
 
 from ckan import model
@@ -111,15 +112,26 @@ def guard_file_download(original: Callable) -> Callable:
     return download
 
 
+def _tracked_file(storage: str, location: str) -> Optional[model.File]:
+    """The dataset- or resource-owned file at ``location``. The storage
+    normalises ``./`` and ``../`` before reading, so ``./x`` or ``a/../x``
+    reach the file stored as ``x``: look both spellings up."""
+    for candidate in dict.fromkeys((location, os.path.normpath(location))):
+        found = model.Session.scalar(model.File.by_location(candidate,
+                                                            storage))
+        item = _owned_file(found.id) if found is not None else None
+        if item is not None:
+            return item
+    return None
+
+
 def guard_public_download(original: Callable) -> Callable:
     """``/file/public-download/<storage>/<location>``: a tracked file of a
     dataset or resource obeys the policy even in a public storage."""
 
     @functools.wraps(original)
     def public_download(storage_name: str, location: str, **kw: Any):
-        stmt = model.File.by_location(location, storage_name)
-        found = model.Session.scalar(stmt)
-        item = _owned_file(found.id) if found is not None else None
+        item = _tracked_file(storage_name, location)
         if item is None:
             return original(storage_name=storage_name, location=location,
                             **kw)

@@ -14,7 +14,7 @@ from ckan.common import current_user, request
 from ckan.lib import uploader
 import ckan.plugins.toolkit as tk
 
-from . import delivery, files, log, policy, signing
+from . import delivery, files, item_files, log, policy, signing
 
 blueprint = Blueprint("govopen_access", __name__)
 
@@ -79,9 +79,11 @@ def _upload_size(res: model.Resource) -> Optional[int]:
 
 
 def _serve_upload(res: model.Resource, filename: Optional[str],
-                  grant_id: Optional[str] = None):
-    """The upload, or for a grantee the file a delivery provider makes for
-    the grant (e.g. a desensitized per-grant extract)."""
+                  grant_id: Optional[str] = None,
+                  items: Optional[frozenset] = None):
+    """The upload; for a grantee, the file a delivery provider makes for
+    the grant (e.g. a desensitized per-grant extract), else, if the grant
+    lists data items, a copy with only those columns."""
     path = None
     if grant_id:
         try:
@@ -100,11 +102,29 @@ def _serve_upload(res: model.Resource, filename: Optional[str],
     if not path or not os.path.exists(path):
         return tk.abort(404, "没有可下载的文件 / No download is available")
     name = filename or (res.url or "").rsplit("/", 1)[-1] or res.id
-    resp = flask.send_file(path, download_name=name, as_attachment=True)
-    if res.mimetype:
-        resp.headers["Content-Type"] = res.mimetype
+    if grant_id and items is not None:
+        try:
+            limited = item_files.limited_copy(res, path, items)
+        except item_files.ItemsRefused as e:
+            return tk.abort(409, str(e))
+        resp = flask.send_file(limited, download_name=name,
+                               as_attachment=True,
+                               mimetype="text/csv; charset=utf-8")
+        # a temporary file has no path: tell the client (and the log) its size
+        resp.content_length = os.fstat(limited.fileno()).st_size
+    else:
+        resp = flask.send_file(path, download_name=name, as_attachment=True)
+        if res.mimetype:
+            resp.headers["Content-Type"] = res.mimetype
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
+
+
+def _grant_args(res: model.Resource, filename: Optional[str],
+                decision: policy.Decision) -> tuple:
+    if decision.code != "grant":
+        return res, filename
+    return res, filename, decision.grant_id, decision.data_items
 
 
 # ------------------------------------------------------ guarded download
@@ -131,8 +151,7 @@ def guard_download(original: Callable) -> Callable:
             return original(package_type=package_type, id=id,
                             resource_id=resource_id, filename=filename, **kw)
         if res.url_type == "upload":
-            resp = _serve_upload(res, filename, decision.grant_id
-                                 if decision.code == "grant" else None)
+            resp = _serve_upload(*_grant_args(res, filename, decision))
             nbytes = resp.content_length or _upload_size(res)
         elif decision.code == "grant":
             resp = proxy_link(res, filename)
@@ -234,8 +253,7 @@ def signed_download(token: str):
         return tk.abort(403, decision.reason)
     pkg = model.Package.get(res.package_id)
     if res.url_type == "upload":
-        resp = _serve_upload(res, None, decision.grant_id
-                             if decision.code == "grant" else None)
+        resp = _serve_upload(*_grant_args(res, None, decision))
         nbytes = resp.content_length or _upload_size(res)
     else:
         resp = proxy_link(res)
