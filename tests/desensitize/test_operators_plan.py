@@ -124,3 +124,21 @@ def test_fast_mask_and_unique_address_paths_equal_the_plain_forms():
         a = O.generalize(addr, {"kind": "address", "level": level}, None)
         b = O._gen_address_all(addr, level)
         assert a.to_list() == b.to_list() and a.name == b.name
+
+
+def test_mask_equals_per_value_reference_for_few_and_many_lengths():
+    import random
+    import re
+    rng = random.Random(1)
+    many = ["".join(rng.choice("ab中\n𠀀") for _ in range(rng.randrange(0, 14))) for _ in range(300)]
+    few = ["13812345678", "13912345678", None, "", "110105194912310029", "中文字符\n测试"]
+
+    def ref(v, p, q, ch):
+        if v is None:
+            return None
+        n = len(v)  # "." skips line breaks, as the regex form does
+        return v[:p] + re.sub(".", ch, v[p:n - q]) + v[n - q:] if n > p + q else re.sub(".", ch, v)
+    for vals in (many, few):
+        for p, q, ch in [(3, 4, "*"), (0, 0, "#"), (6, 4, "$")]:
+            got = mask(pl.Series(vals), {"keep_prefix": p, "keep_suffix": q, "char": ch}, ctx(None))
+            assert got.to_list() == [ref(v, p, q, ch) for v in vals]

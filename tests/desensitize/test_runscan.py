@@ -158,3 +158,11 @@ def test_buffers_round_trip():
     assert strings_from_buffer(data, off).to_list() == ["a", "", "", "中文𠀀", "x" * 1000]
     assert str_buffers(pl.Series([], dtype=pl.String))[1].tolist() == [0]
     assert unicodedata.normalize("NFKC", "①") == "1"
+
+
+def test_cached_tables_equal_freshly_built_ones():
+    from ckanext.govopen.desensitize import normtable
+    fresh, cached = normtable._build(), normtable.tables()
+    for f in ("flags", "exp_cp", "exp_off", "exp_data"):
+        assert np.array_equal(getattr(fresh, f), getattr(cached, f)), f
+    assert fresh.max_per_byte == cached.max_per_byte

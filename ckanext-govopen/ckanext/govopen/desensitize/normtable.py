@@ -55,8 +55,43 @@ def tables() -> Tables:
     global _tables
     with _lock:
         if _tables is None:
-            _tables = _build()
+            _tables = _load_or_build()
         return _tables
+
+
+def _cache_path() -> str:
+    """A file next to the compiled kernels, named for everything the
+    tables derive from, so a new Python, Unicode version or rule set never
+    reads a stale one."""
+    import hashlib
+    import os
+    key = hashlib.sha256(repr((sys.version_info[:2], unicodedata.unidata_version,
+                               _NEEDS_NORM.pattern, sorted(ZERO_WIDTH), 2)).encode()).hexdigest()[:16]
+    base = os.environ.get("NUMBA_CACHE_DIR") or os.path.join(os.path.dirname(__file__), "__pycache__")
+    return os.path.join(base, f"normtable-{key}.npz")
+
+
+def _load_or_build() -> Tables:
+    """Building takes about 0.1 s; a cached copy loads in a few ms. The
+    cache is optional: unwritable places are skipped."""
+    import os
+    path = _cache_path()
+    try:
+        with np.load(path) as z:
+            return Tables(z["flags"], z["exp_cp"], z["exp_off"], z["exp_data"],
+                          int(z["max_per_byte"]))
+    except (OSError, KeyError, ValueError):
+        pass
+    tb = _build()
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp.npz"
+        np.savez(tmp, flags=tb.flags, exp_cp=tb.exp_cp, exp_off=tb.exp_off,
+                 exp_data=tb.exp_data, max_per_byte=tb.max_per_byte)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return tb
 
 
 def _all_chars() -> str:

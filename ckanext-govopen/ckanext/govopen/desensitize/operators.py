@@ -58,6 +58,9 @@ def _mask_regex(s, p, q, ch):
     return _expr(s, pl.when(n > p + q).then(masked).otherwise(short))
 
 
+MASK_LITERAL_LENGTHS = 8
+
+
 def mask(s, params, ctx):
     """Display mask only (GUIDE §6.3); the plan linter flags it on direct IDs.
 
@@ -70,10 +73,24 @@ def mask(s, params, ctx):
         return _mask_regex(s, p, q, ch)
     v = pl.col("v")
     n = v.str.len_chars().cast(pl.Int64)
-    stars = lambda k: pl.lit("").str.pad_start(k.clip(lower_bound=0), ch)  # noqa: E731
-    out = _expr(s, pl.when(n > p + q)
-                .then(pl.concat_str([v.str.slice(0, p), stars(n - p - q), v.str.tail(q)]))
-                .otherwise(stars(n)))
+    lengths = n_distinct = None
+    if s.len():
+        lengths = s.str.len_chars().unique().drop_nulls().to_list()
+        n_distinct = len(lengths)
+    if n_distinct is not None and n_distinct <= MASK_LITERAL_LENGTHS:
+        # Identifier columns have few distinct lengths: literal runs of the
+        # mask character per length are much cheaper than padding per cell.
+        out_e = None
+        for k in sorted(lengths):
+            val = (pl.concat_str([v.str.slice(0, p), pl.lit(ch * (k - p - q)), v.str.tail(q)])
+                   if k > p + q else pl.lit(ch * k))
+            out_e = (pl.when(n == k) if out_e is None else out_e.when(n == k)).then(val)
+        out = _expr(s, out_e.otherwise(None) if out_e is not None else v)
+    else:
+        stars = lambda k: pl.lit("").str.pad_start(k.clip(lower_bound=0), ch)  # noqa: E731
+        out = _expr(s, pl.when(n > p + q)
+                    .then(pl.concat_str([v.str.slice(0, p), stars(n - p - q), v.str.tail(q)]))
+                    .otherwise(stars(n)))
     nl = s.str.contains("\n", literal=True).fill_null(False).arg_true()
     if len(nl):
         out = out.scatter(nl, _mask_regex(s.gather(nl), p, q, ch))

@@ -106,8 +106,16 @@ class Scrubber:
         """``s`` with every hit replaced; hits are counted in ``counts``
         (default: ``self.counts``; pass one per segment when several
         threads share this scrubber)."""
+        return self.apply_tracked(s, counts)[0]
+
+    def apply_tracked(self, s: pl.Series, counts: Counter | None = None
+                      ) -> tuple[pl.Series, np.ndarray]:
+        """:meth:`apply`, plus the sorted indices of the cells it changed.
+        Every other cell was scanned and holds no identifier of these
+        detectors, hence none of any subset of them."""
         data, offs, res, slow = self._scan(s)
         out = s.clone()  # scatter writes in place; the caller's column stays as read
+        changed = [np.unique(res.cell)]
         if len(res.cell):
             with self._lock:
                 (self.counts if counts is None else counts).update(self._type_counts(res))
@@ -115,14 +123,20 @@ class Scrubber:
             cells, new = runscan.splice(data, offs, res, r_index, r_data, r_off)
             out = out.scatter(cells, new)
         if len(slow):
-            new = [self.scrub_text(v, counts) for v in s.gather(slow).to_list()]
+            vals = s.gather(slow).to_list()
+            new = [self.scrub_text(v, counts) for v in vals]
             out = out.scatter(slow, pl.Series(new, dtype=pl.String))
-        return out
+            changed.append(slow[np.array([a != b for a, b in zip(vals, new)], dtype=bool)])
+        return out, np.sort(np.concatenate(changed))
 
     # --- verification -------------------------------------------------------
 
-    def count(self, s: pl.Series) -> tuple[Counter, list[int]]:
-        """Hits per type and the first row offsets, without rewriting."""
+    def count(self, s: pl.Series, only: np.ndarray | None = None) -> tuple[Counter, list[int]]:
+        """Hits per type and the first row offsets, without rewriting;
+        ``only``: scan just these cells (sorted indices)."""
+        if only is not None:
+            found, rows = self.count(s.gather(only))
+            return found, [int(only[r]) for r in rows]
         _, _, res, slow = self._scan(s)
         found = self._type_counts(res)
         rows = np.unique(res.cell)[:5].tolist()

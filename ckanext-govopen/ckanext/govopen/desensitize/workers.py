@@ -107,7 +107,14 @@ class SegmentWorker:
         self.probe.write_csv(buf, include_header=True)
         return buf.getvalue()
 
-    def transform(self, df, offset, transformed: Counter, samples: dict, text_hits: dict):
+    def transform(self, df, offset, transformed: Counter, samples: dict, text_hits: dict,
+                  proven: dict | None = None):
+        """The plan applied to one batch. ``proven`` (if given) receives,
+        per scrubbed column, the cells the scrubber changed: its scan of
+        the others already is their verification scan (with a superset of
+        the verifier's detectors and the same header context), so only the
+        changed ones are scanned again. Not with a batch hook, which may
+        rewrite cells afterwards."""
         pl = self.pl
         plan, reg = self.plan, self.reg
         keep = self.cfg.keep_columns
@@ -125,7 +132,10 @@ class SegmentWorker:
                     continue
                 touched = True
             if c in self.scrubbers:
-                s = self.scrubbers[c].apply(s, counts=text_hits.setdefault(c, Counter()))
+                s, changed = self.scrubbers[c].apply_tracked(
+                    s, counts=text_hits.setdefault(c, Counter()))
+                if proven is not None and self.hook is None:
+                    proven[c] = changed
                 touched = True
             have = samples.setdefault(c, []) if touched else None
             if touched and len(have) < N_SAMPLES:
@@ -157,13 +167,14 @@ class SegmentWorker:
             for off in range(0, df.height, self.cfg.batch_rows):
                 self.check()
                 batch = df.slice(off, self.cfg.batch_rows)
+                proven: dict = {}
                 out = self.transform(batch, row_offset + off, res.transformed, res.samples,
-                                     res.text_hits)
+                                     res.text_hits, proven)
                 kanon.update(out)
                 if self.qi_columns:
                     qi_parts.append(out.select(self.qi_columns))
                 if self.verifiers:
-                    self._verify(out, res)
+                    self._verify(out, res, proven)
                 res.rows_in += batch.height
                 res.rows_out += out.height
                 out.write_csv(buf, include_header=False)
@@ -177,12 +188,13 @@ class SegmentWorker:
         res.samples = {c: v for c, v in res.samples.items() if v}
         return res
 
-    def _verify(self, out, res: SegmentResult) -> None:
+    def _verify(self, out, res: SegmentResult, proven: dict) -> None:
         """The verification re-scan of GUIDE §6.5 step 4 on the produced
         cells, before they are written: the same detectors and per-cell scan
-        as :func:`.verify.verify` on the output file."""
+        as :func:`.verify.verify` on the output file (for scrubbed columns,
+        on the cells the scrubber changed; see :meth:`transform`)."""
         for c in out.columns:
-            hits, at = self.verifiers[c].count(out[c])
+            hits, at = self.verifiers[c].count(out[c], only=proven.get(c))
             if hits:
                 res.found.setdefault(c, Counter()).update(hits)
                 rows = res.found_rows.setdefault(c, [])
