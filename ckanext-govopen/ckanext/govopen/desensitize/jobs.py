@@ -64,6 +64,10 @@ def default_k() -> int:
     return tk.asint(tk.config.get("ckanext.govopen.desensitize.k", 5))
 
 
+def memory_limit_mb() -> int:
+    return tk.asint(tk.config.get("ckanext.govopen.desensitize.memory_limit_mb", 1024))
+
+
 def storage_dir(*parts: str) -> str:
     base = tk.config.get("ckan.storage_path") or tempfile.gettempdir()
     path = os.path.join(base, "govopen_desensitize", *parts)
@@ -171,7 +175,8 @@ def scan_job(job_id: str) -> None:
         try:
             result = engine.scan(path, registry=ckan_registry(),
                                  data_items=stored.data_items(pkg), fmt=fmt,
-                                 k=default_k(), workdir=storage_dir("tmp"))
+                                 k=default_k(), workdir=storage_dir("tmp"),
+                                 memory_limit_mb=memory_limit_mb())
         except Exception as exc:  # engine promises not to raise; be sure
             log.exception("scan of %s failed", res.id)
             result = {"ok": False, "problems": [{
@@ -307,7 +312,8 @@ def run_job(job_id: str) -> None:
                                 scope=(pkg.id, release_id),
                                 registry=ckan_registry(),
                                 progress=_Progress(job_id),
-                                fmt=file_format(res), workdir=workdir)
+                                fmt=file_format(res), workdir=workdir,
+                                memory_limit_mb=memory_limit_mb())
         if not report.get("ok"):
             dz.set_resource(res.id, pkg.id, state="run_failed",
                             message=report["problems"])
