@@ -17,10 +17,14 @@ run on the same file:
 * ``default``: the open-data plan ``engine.scan`` proposes (pseudonymised
   IDs via HMAC-SHA256, phone and name dropped, county, scrubbed remarks).
 
-Peak RSS is the largest sum over the measured process and its worker
-processes (sampled every 20 ms), plus each process's own peak.
+Peak RSS is the largest sum over the measured process and any child
+processes (sampled every 20 ms). Every measurement also reports the CPU
+seconds it used (all threads and children), CPU-seconds per MB and MB per
+CPU-second, and the load average before and after it: on a shared machine
+wall-clock MB/s depends on what else runs, CPU per MB much less.
 
     .venv/bin/python scripts/bench/desensitize.py [--size-mb 300] [--keep]
+        [--only engine_utf8,baseline_masked,...] [--workers N] [--data DIR]
 """
 from __future__ import annotations
 
@@ -82,11 +86,12 @@ def masked_plan():
 
 def _engine(src: str, out: str, plan, scan_s=None) -> dict:
     from ckanext.govopen.desensitize import engine
-    t1 = time.monotonic()
-    rep = engine.run(src, plan, out, key=KEY, scope=("bench", "r1"))
-    t2 = time.monotonic()
+    workers = int(os.environ["BENCH_WORKERS"]) if os.environ.get("BENCH_WORKERS") else None
+    t1, c1 = time.monotonic(), time.process_time()
+    rep = engine.run(src, plan, out, key=KEY, scope=("bench", "r1"), workers=workers)
+    t2, c2 = time.monotonic(), time.process_time()
     plan = plan if isinstance(plan, dict) else plan.to_dict()
-    return {"scan_s": scan_s, "run_s": round(t2 - t1, 3),
+    return {"scan_s": scan_s, "run_s": round(t2 - t1, 3), "run_cpu_s": round(c2 - c1, 3),
             "transform_s": rep.get("seconds_transform"), "ok": rep.get("ok"),
             "publishable": rep.get("publishable"), "rows": rep.get("rows_in"),
             "plan": {c: r["operator"] for c, r in plan["columns"].items()},
@@ -94,7 +99,9 @@ def _engine(src: str, out: str, plan, scan_s=None) -> dict:
             "text_hits": {c: v.get("text_hits") for c, v in rep.get("columns", {}).items()
                           if v.get("scrubbed")},
             "verified_rows": rep.get("verification", {}).get("rows"),
-            "leftovers": rep.get("verification", {}).get("leftovers")}
+            "leftovers": rep.get("verification", {}).get("leftovers"),
+            "suppressed_rows": rep.get("k_anonymity", {}).get("suppressed_rows"),
+            "problems": [p["code"] for p in rep.get("problems", [])]}
 
 
 def child_engine_masked(src: str, out: str) -> dict:
@@ -109,17 +116,20 @@ def child_engine(src: str, out: str) -> dict:
 
 
 def child_hmac_floor(src: str, out: str) -> dict:
-    """What HMAC-SHA256 of every ID alone costs in CPython (one core): the
-    floor for any engine that pseudonymises all-distinct IDs this way."""
+    """HMAC-SHA256 tokens of every ID alone, in batches as the engine
+    computes them (compiled kernel, one thread): the floor of the default
+    plan, whose IDs are all distinct."""
     import polars as pl
 
     from ckanext.govopen.desensitize.pseudonym import Keyring
     ids = pl.read_csv(src, columns=["身份证号"], infer_schema=False)["身份证号"]
     kr = Keyring(KEY, ("bench", "r1"))
-    t0 = time.monotonic()
+    kr.tokens_series("id18", "ID", ids.head(10))  # load the kernel first
+    t0, c0 = time.monotonic(), time.process_time()
     for off in range(0, ids.len(), 50_000):
-        kr.tokens_series("id18", "ID", ids.slice(off, 50_000).to_list())
-    return {"run_s": round(time.monotonic() - t0, 3), "rows": ids.len()}
+        kr.tokens_series("id18", "ID", ids.slice(off, 50_000))
+    return {"run_s": round(time.monotonic() - t0, 3), "run_cpu_s": round(time.process_time() - c0, 3),
+            "rows": ids.len()}
 
 
 def _mask(v: str, p: int, q: int) -> str:
@@ -144,7 +154,7 @@ def child_baseline_masked(src: str, out: str) -> dict:
         if is_valid_id18(s.upper()):
             return "〔身份证号〕"
         return s
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), time.process_time()
     rows = 0
     with open(src, encoding="utf-8", newline="") as fi, \
             open(out, "w", encoding="utf-8", newline="") as fo:
@@ -156,7 +166,8 @@ def child_baseline_masked(src: str, out: str) -> dict:
             w.writerow([_mask(row[0], 6, 4), _mask(row[2], 3, 4), m.group(1) if m else "",
                         row[4], rx.sub(scrub, row[5])])
             rows += 1
-    return {"run_s": round(time.monotonic() - t0, 3), "rows": rows}
+    return {"run_s": round(time.monotonic() - t0, 3), "run_cpu_s": round(time.process_time() - c0, 3),
+            "rows": rows}
 
 
 def child_baseline(src: str, out: str) -> dict:
@@ -177,7 +188,7 @@ def child_baseline(src: str, out: str) -> dict:
         if len(s) == 11 or is_valid_id18(s.upper()):
             return "〔已脱敏〕"
         return s
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), time.process_time()
     rows = 0
     with open(src, encoding="utf-8", newline="") as fi, \
             open(out, "w", encoding="utf-8", newline="") as fo:
@@ -189,7 +200,8 @@ def child_baseline(src: str, out: str) -> dict:
             m = county.match(row[3])
             w.writerow([tok, m.group(1) if m else "", row[4], rx.sub(scrub, row[5])])
             rows += 1
-    return {"run_s": round(time.monotonic() - t0, 3), "rows": rows}
+    return {"run_s": round(time.monotonic() - t0, 3), "run_cpu_s": round(time.process_time() - c0, 3),
+            "rows": rows}
 
 
 def _tree_rss_sampler():
@@ -232,18 +244,25 @@ def _tree_rss_sampler():
 
 
 def in_child(mode: str, src: str, out: str) -> dict:
-    load = os.getloadavg()[0]
+    load = os.getloadavg()
     proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", mode, src, out],
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(proc.stderr)
     res = json.loads(proc.stdout.strip().splitlines()[-1])
-    size = os.path.getsize(src)
-    res["input_mb"] = round(size / 1e6, 1)
-    res["mb_per_s"] = round(size / 1e6 / res["run_s"], 1)
+    mb = os.path.getsize(src) / 1e6
+    res["input_mb"] = round(mb, 1)
+    res["mb_per_s"] = round(mb / res["run_s"], 1)
     res["rows_per_s"] = round(res["rows"] / res["run_s"])
+    # CPU of the measured region only (all its threads; imports, the
+    # scan and data loading excluded), per MB: comparable across loaded
+    # and idle machines, unlike MB/s.
+    res["cpu_s_per_mb"] = round(res["run_cpu_s"] / mb, 4)
+    res["mb_per_cpu_s"] = round(mb / res["run_cpu_s"], 1)
     # Other work on the machine slows every measurement; record it.
-    res["load_avg_1m_before_after"] = [round(load, 2), round(os.getloadavg()[0], 2)]
+    after = os.getloadavg()
+    res["load_avg_before"] = [round(x, 2) for x in load]
+    res["load_avg_after"] = [round(x, 2) for x in after]
     return res
 
 
@@ -253,47 +272,76 @@ def main() -> None:
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--keep", action="store_true", help="keep the generated data")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated measurements to run, e.g. "
+                    "engine_masked_utf8,baseline_masked (default: all)")
+    ap.add_argument("--workers", type=int, default=None, help="engine transform threads")
+    ap.add_argument("--data", default=None, help="reuse (or create) the generated files here")
     ap.add_argument("--child", nargs=3, metavar=("MODE", "SRC", "OUT"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
         mode, src, out = a.child
         peak, stop = _tree_rss_sampler()
-        res = {"engine": child_engine, "engine_masked": child_engine_masked,
-               "baseline": child_baseline, "baseline_masked": child_baseline_masked,
-               "hmac_floor": child_hmac_floor}[mode](src, out)
+        fn = {"engine": child_engine, "engine_masked": child_engine_masked,
+              "baseline": child_baseline, "baseline_masked": child_baseline_masked,
+              "hmac_floor": child_hmac_floor}[mode]
+        res = fn(src, out)
         stop.set()
         me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
         res["peak_rss_mb"] = round(max(peak["mb"], me.ru_maxrss / 1024), 1)
         res["peak_rss_mb_per_process"] = {"main": round(me.ru_maxrss / 1024, 1),
-                                          "largest_worker": round(kids.ru_maxrss / 1024, 1)}
-        # CPU of this process plus its worker processes (scan + run).
+                                          "largest_child": round(kids.ru_maxrss / 1024, 1)}
+        # CPU of the whole child process (imports included) and its children.
         res["cpu_s"] = round(me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, 2)
         print(json.dumps(res, ensure_ascii=False))
         return
-    tmp = tempfile.mkdtemp(prefix="govopen-bench-", dir=a.workdir)
+    if a.workers:
+        os.environ["BENCH_WORKERS"] = str(a.workers)
+    tmp = a.data or tempfile.mkdtemp(prefix="govopen-bench-", dir=a.workdir)
+    os.makedirs(tmp, exist_ok=True)
+    only = {x for x in a.only.split(",") if x}
+
+    def want(name: str) -> bool:
+        return not only or name in only
+
+    def out(n: int) -> str:
+        return os.path.join(tmp, f"out{n}.csv")
     try:
         utf8, gb = os.path.join(tmp, "people.csv"), os.path.join(tmp, "people.gb18030.csv")
         t0 = time.monotonic()
-        rows = generate(utf8, a.size_mb)
-        transcode(utf8, gb)
+        if os.path.exists(utf8) and os.path.exists(gb):
+            with open(utf8, "rb") as fh:
+                rows = sum(1 for _ in fh) - 1
+        else:
+            rows = generate(utf8, a.size_mb)
+            transcode(utf8, gb)
+        masked, default = {}, {}
         result = {"cpus": os.cpu_count(), "rows": rows, "generate_s": round(time.monotonic() - t0, 1),
+                  "load_avg_start": [round(x, 2) for x in os.getloadavg()],
                   "columns": "身份证号,姓名,手机号,住址,金额,备注 (备注: 15% phone, 5% ID inside text)",
-                  "masked_plan (headline)": {
-                      "engine_utf8": in_child("engine_masked", utf8, os.path.join(tmp, "out1.csv")),
-                      "engine_gb18030": in_child("engine_masked", gb, os.path.join(tmp, "out2.csv"))},
-                  "default_plan (pseudonymised IDs)": {
-                      "engine_utf8": in_child("engine", utf8, os.path.join(tmp, "out3.csv")),
-                      "engine_gb18030": in_child("engine", gb, os.path.join(tmp, "out4.csv"))}}
-        if not a.no_baseline:
-            result["masked_plan (headline)"]["baseline_csv_module_utf8"] = in_child(
-                "baseline_masked", utf8, os.path.join(tmp, "out5.csv"))
-            result["default_plan (pseudonymised IDs)"]["baseline_csv_module_utf8"] = in_child(
-                "baseline", utf8, os.path.join(tmp, "out6.csv"))
-        result["hmac_floor_utf8"] = in_child("hmac_floor", utf8, os.path.join(tmp, "unused"))
+                  "masked_plan (headline)": masked,
+                  "default_plan (pseudonymised IDs)": default}
+        if want("engine_masked_utf8"):
+            masked["engine_utf8"] = in_child("engine_masked", utf8, out(1))
+        if want("engine_masked_gb18030"):
+            masked["engine_gb18030"] = in_child("engine_masked", gb, out(2))
+        if want("baseline_masked") and not a.no_baseline:
+            masked["baseline_csv_module_utf8"] = in_child("baseline_masked", utf8, out(5))
+        if want("engine_default_utf8"):
+            default["engine_utf8"] = in_child("engine", utf8, out(3))
+        if want("engine_default_gb18030"):
+            default["engine_gb18030"] = in_child("engine", gb, out(4))
+        if want("baseline_default") and not a.no_baseline:
+            default["baseline_csv_module_utf8"] = in_child("baseline", utf8, out(6))
+        if want("hmac_floor"):
+            result["hmac_kernel_utf8"] = in_child("hmac_floor", utf8, out(7))
+        result["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
         result["goals"] = {"utf8_mb_per_s": 200, "gb18030_mb_per_s": 70, "peak_rss_mb": 500}
         print(json.dumps(result, ensure_ascii=False, indent=2))
     finally:
-        if a.keep:
+        for n in range(1, 8):
+            if os.path.exists(out(n)):
+                os.unlink(out(n))
+        if a.keep or a.data:
             print(f"data kept in {tmp}", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -408,39 +408,102 @@ def _accept(det, t, lo, s, e, today, cfg):
 
 
 @njit
+def _ipv4_at(t, i, hi):
+    """``[0-9].[0-9]{1,3}.[0-9]`` starting at i."""
+    if not (i + 4 < hi and 48 <= t[i] <= 57 and t[i + 1] == 46):
+        return False
+    j = i + 2
+    while j < hi and j < i + 5 and 48 <= t[j] <= 57:
+        j += 1
+    return i + 2 < j and j + 1 < hi and t[j] == 46 and 48 <= t[j + 1] <= 57
+
+
+@njit
+def _separated_match_possible(digits, gapped, prefixed, max_group, max_run34):
+    """For one chain of digits (gaps of at most two of ``[ -()]``): could a
+    bank card, mobile or landline with separators, or after ``+``/``(``,
+    lie in it? All have ten digits or more; a landline's subscriber number
+    is one group of seven or eight; a mobile split 3-4-4 or a card 4-4-4-4
+    has three groups of three or four in a row; any other split of them
+    has a group of seven or more, or follows ``+`` (``+86138 1234 5678``)."""
+    if digits < 10 or not (gapped or prefixed):
+        return False
+    return prefixed or max_group >= 7 or max_run34 >= 3
+
+
+@njit
 def _spanning(t, lo, hi):
-    """Shapes in which a built-in match could span several runs or needs a
-    detector that never matches a single run: ``[0-9][ -][0-9]``,
-    ``[0-9])``, ``[+(][0-9]``, ``[0-9](转|分机)[0-9]``,
-    ``[0-9A-Za-z].[0-9A-Za-z]``, ``@``, ``:[0-9A-Fa-f]*:``, plate prefix."""
-    last_colon = -1
-    for i in range(lo, hi):
-        c = t[i]
+    """Could a built-in match in t[lo:hi] be more than one alphanumeric run
+    (or come from a detector that never matches a single run)? Matches
+    that contain a non-alphanumeric character are:
+
+    * e-mail (``@``), IPv4 (``[0-9].[0-9]{1,3}.[0-9]``), plates (a province
+      followed by a letter);
+    * IPv6: a valid address has ``::`` or at least six colons between hex
+      digits (what ``ipaddress`` accepts), so times like 10:30:00 are not;
+    * bank cards, mobiles and landlines with separators, after ``+`` or in
+      parentheses (see :func:`_separated_match_possible`), with
+      ``转``/``分机`` extensions between digits, or ``ext.`` (a dot between
+      alphanumerics in a cell with ten digits in a row).
+
+    Anything else (dates, times, number ranges, decimals) stays with the
+    kernel."""
+    run_colons = 0
+    long_run = False     # ten digits in one chain
+    dot_between = False  # [0-9A-Za-z].[0-9A-Za-z]
+    digits = 0           # current chain: digits, gaps since the last digit
+    gap = 0
+    gapped = prefixed = False
+    group = max_group = run34 = max_run34 = 0
+    prev = -1
+    for i in range(lo, hi + 1):
+        c = t[i] if i < hi else -1
         nxt = t[i + 1] if i + 1 < hi else -1
+        if 48 <= c <= 57:
+            if digits == 0:
+                prefixed = prev == 40 or prev == 43
+                gapped = False
+                group = max_group = run34 = max_run34 = 0
+            elif gap > 0:
+                gapped = True
+            digits += 1
+            group += 1
+            gap = 0
+            if (nxt == 0x8F6C and i + 2 < hi and _isdigit(t[i + 2])) or \
+                    (nxt == 0x5206 and i + 3 < hi and t[i + 2] == 0x673A and _isdigit(t[i + 3])):
+                return True
+        else:
+            if group:  # a group of digits ends here
+                max_group = max(max_group, group)
+                run34 = run34 + 1 if group == 3 or group == 4 else 0
+                max_run34 = max(max_run34, run34)
+                group = 0
+            if digits and gap < 2 and (c == 32 or c == 45 or c == 40 or c == 41):
+                gap += 1
+            elif digits:  # the chain ends here
+                if digits >= 10:
+                    long_run = True
+                if _separated_match_possible(digits, gapped, prefixed, max_group, max_run34):
+                    return True
+                digits = gap = 0
+        if i == hi:
+            break
         if c == 64:
             return True
         if c == 58:
-            if last_colon >= 0:
+            run_colons += 1
+            if run_colons >= 6 or nxt == 58:
                 return True
-            last_colon = i
-        elif last_colon >= 0 and not _ishex(c):
-            last_colon = -1
-        if _isdigit(c):
-            if nxt == 41:
-                return True
-            if (nxt == 32 or nxt == 45) and i + 2 < hi and _isdigit(t[i + 2]):
-                return True
-            if nxt == 0x8F6C and i + 2 < hi and _isdigit(t[i + 2]):
-                return True
-            if nxt == 0x5206 and i + 3 < hi and t[i + 2] == 0x673A and _isdigit(t[i + 3]):
-                return True
-        if (c == 43 or c == 40) and nxt >= 0 and _isdigit(nxt):
-            return True
-        if _isalnum(c) and nxt == 46 and i + 2 < hi and _isalnum(t[i + 2]):
-            return True
+        elif not _ishex(c):
+            run_colons = 0
         if 65 <= nxt <= 90 and _is_plate(c):
             return True
-    return False
+        if _ipv4_at(t, i, hi):
+            return True
+        if _isalnum(c) and nxt == 46 and i + 2 < hi and _isalnum(t[i + 2]):
+            dot_between = True
+        prev = c
+    return dot_between and long_run
 
 
 @njit
@@ -461,12 +524,8 @@ def _may_match(t, lo, hi):
             gap = 0
             if chain >= 7:
                 return True
-            if i + 4 < hi and t[i + 1] == 46:
-                j = i + 2
-                while j < hi and j < i + 5 and 48 <= t[j] <= 57:
-                    j += 1
-                if i + 2 < j and j + 1 < hi and t[j] == 46 and 48 <= t[j + 1] <= 57:
-                    return True
+            if _ipv4_at(t, i, hi):
+                return True
         elif c == 32 or c == 45:
             gap += 1
         else:
