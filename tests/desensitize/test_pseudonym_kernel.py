@@ -34,9 +34,16 @@ def test_digests_equal_hmac_for_every_length_and_key_size():
     vals = _values()
     data, off = str_buffers(pl.Series(vals))
     for key in (KEY, b"k" * 16, b"long" * 40):
-        got = hmacjit.hmac_many(hmacjit.hmac_states(key), data, off)
-        assert [bytes(r) for r in got] == [hmac.new(key, v.encode(), hashlib.sha256).digest()
-                                           for v in vals]
+        want = [hmac.new(key, v.encode(), hashlib.sha256).digest() for v in vals]
+        for openssl in (True, False):  # OpenSSL's SHA-256 and the numba one
+            got = hmacjit.hmac_many(hmacjit.hmac_states(key), data, off, openssl=openssl)
+            assert [bytes(r) for r in got] == want
+
+
+def test_openssl_path_is_found_here():
+    # The machines this runs on have Python's own libcrypto; if it is ever
+    # missing the numba SHA-256 takes over (same digests, slower).
+    assert hmacjit._openssl() is not None
 
 
 def test_tokens_equal_reference_with_and_without_tag():
