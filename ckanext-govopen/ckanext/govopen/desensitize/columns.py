@@ -140,7 +140,7 @@ def classify(name: str, values: list[str | None], detectors: list[Detector],
                 best = (det.name, share)
         if best:
             prof.type, prof.confidence = best[0], round(best[1], 4)
-        if (looks_numeric_id(vals) and any(t in hdr for t in ("id18", "id15", "bank_card"))):
+        if any(t in hdr for t in ("id18", "id15", "bank_card")) and looks_numeric_id(vals):
             prof.warnings.append("numeric_ids")
     for qtype, (hints, _, _) in QUASI_HEADERS.items():
         if any(header_matches(l, hints) for l in labels):
@@ -150,8 +150,9 @@ def classify(name: str, values: list[str | None], detectors: list[Detector],
         textual = any(header_matches(l, FREE_TEXT_HEADERS) for l in labels)
         ctx = frozenset(hdr)
         hits: dict[str, int] = {}
-        for v in vals[:2000]:
-            for h in find_hits(v, [d for d in detectors if d.pattern], ctx):
+        pattern_dets = [d for d in detectors if d.pattern]
+        for v in vals[:2000] if pattern_dets else ():
+            for h in find_hits(v, pattern_dets, ctx):
                 hits[h.type] = hits.get(h.type, 0) + 1
         prof.text_hits = hits
         # Scrub declared remark columns and any column hiding identifiers.

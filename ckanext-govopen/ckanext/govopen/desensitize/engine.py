@@ -213,7 +213,7 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
 
         def on_result(res: workers.SegmentResult, nbytes: int) -> None:
             guard.check()
-            fh.write(res.data)
+            res.data.write_to(fh)
             transformed.update(res.transformed)
             for c, v in res.samples.items():
                 have = samples.setdefault(c, [])

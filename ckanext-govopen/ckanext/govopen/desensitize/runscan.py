@@ -114,7 +114,7 @@ KEYWORD_WINDOW_ = KEYWORD_WINDOW
 
 # --- the kernel --------------------------------------------------------------
 
-@njit
+@njit(inline="always")
 def _decode(data, pos):
     b0 = data[pos]
     if b0 < 0x80:
@@ -128,27 +128,27 @@ def _decode(data, pos):
                     | ((data[pos + 2] & 0x3F) << 6) | (data[pos + 3] & 0x3F)), 4
 
 
-@njit
+@njit(inline="always")
 def _isdigit(c):
     return 48 <= c <= 57
 
 
-@njit
+@njit(inline="always")
 def _isalnum(c):
     return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
 
 
-@njit
+@njit(inline="always")
 def _ishex(c):
     return 48 <= c <= 57 or 65 <= c <= 70 or 97 <= c <= 102
 
 
-@njit
+@njit(inline="always")
 def _upper(c):
     return c - 32 if 97 <= c <= 122 else c
 
 
-@njit
+@njit(inline="always")
 def _is_plate(c):
     if c < 0x4E00:
         return False
@@ -162,7 +162,7 @@ def _is_plate(c):
     return lo < len(_PLATE) and _PLATE[lo] == c
 
 
-@njit
+@njit(inline="always")
 def _num(t, s, n):
     v = 0
     for i in range(s, s + n):
@@ -186,7 +186,7 @@ def _date_ok(y, m, d, today):
     return 18800101 <= v <= today
 
 
-@njit
+@njit(inline="always")
 def _digits_all(t, s, e):
     for i in range(s, e):
         if not _isdigit(t[i]):
@@ -194,7 +194,7 @@ def _digits_all(t, s, e):
     return True
 
 
-@njit
+@njit(inline="always")
 def _mmdd(t, i):
     """The regex ``(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])`` at ``i``."""
     m0, m1, d0, d1 = t[i], t[i + 1], t[i + 2], t[i + 3]
@@ -407,7 +407,7 @@ def _accept(det, t, lo, s, e, today, cfg):
     return _keyword_before(t, lo, s, det, cfg)
 
 
-@njit
+@njit(inline="always")
 def _ipv4_at(t, i, hi):
     """``[0-9].[0-9]{1,3}.[0-9]`` starting at i."""
     if not (i + 4 < hi and 48 <= t[i] <= 57 and t[i + 1] == 46):
@@ -498,7 +498,7 @@ def _spanning(t, lo, hi):
             run_colons = 0
         if 65 <= nxt <= 90 and _is_plate(c):
             return True
-        if _ipv4_at(t, i, hi):
+        if nxt == 46 and _ipv4_at(t, i, hi):
             return True
         if _isalnum(c) and nxt == 46 and i + 2 < hi and _isalnum(t[i + 2]):
             dot_between = True
@@ -506,7 +506,7 @@ def _spanning(t, lo, hi):
     return dot_between and long_run
 
 
-@njit
+@njit(inline="always")
 def _may_match(t, lo, hi):
     """Necessary for any built-in match in t[lo:hi] (``detectors.PREFILTER``
     on the matched text): seven digits each followed by at most two of
@@ -524,7 +524,7 @@ def _may_match(t, lo, hi):
             gap = 0
             if chain >= 7:
                 return True
-            if _ipv4_at(t, i, hi):
+            if i + 1 < hi and t[i + 1] == 46 and _ipv4_at(t, i, hi):
                 return True
         elif c == 32 or c == 45:
             gap += 1
@@ -606,20 +606,34 @@ def _scan(data, offs, first, flags, exp_index, exp_off, exp_data, cfg, today, st
         ascii_only = True
         digits = 0
         colons = 0
+        dots = 0
         special = False
+        chain = gap = longest = 0  # as in _may_match, for ASCII text
         pos = a
         while pos < b:
             c = data[pos]
             if c < 0x80:
                 if 48 <= c <= 57:
                     digits += 1
-                elif c == 58:
-                    colons += 1
-                elif c == 64:
-                    special = True
+                    chain = chain + 1 if gap <= 2 else 1
+                    gap = 0
+                    if chain > longest:
+                        longest = chain
+                else:
+                    if c == 32 or c == 45:
+                        gap += 1
+                    else:
+                        chain = gap = 0
+                        if c == 58:
+                            colons += 1
+                        elif c == 46:
+                            dots += 1
+                        elif c == 64:
+                            special = True
                 pos += 1
                 continue
             ascii_only = False
+            chain = gap = 0
             cp, ln = _decode(data, pos)
             f = flags[cp]
             if f & NEEDS_NORM:
@@ -640,7 +654,9 @@ def _scan(data, offs, first, flags, exp_index, exp_off, exp_data, cfg, today, st
         if not (special or digits >= 4 or colons >= 2):
             continue
         if ascii_only:  # the matched text is the bytes themselves
-            if not _may_match(data, a, b):
+            # Pass 1 computed what _may_match needs on ASCII text (a chain
+            # of seven digits, '@', two colons, two dots for IPv4).
+            if not (longest >= 7 or special or colons >= 2 or (dots >= 2 and digits >= 3)):
                 continue
             if nh + (b - a) // MIN_RUN + 1 > cap:
                 return i, nh
@@ -683,6 +699,11 @@ class ScanResult:
     type: np.ndarray
     _val: np.ndarray      # per hit: the run as matched (normalised ASCII), padded
     _vlen: np.ndarray
+
+    def cells(self) -> np.ndarray:
+        """The distinct cells with hits (``cell`` is ascending)."""
+        c = self.cell
+        return c if len(c) < 2 else c[np.concatenate(([True], c[1:] != c[:-1]))]
 
     def only(self, keep: np.ndarray) -> "ScanResult":
         """The hits where ``keep`` (a mask over hits) is true."""
@@ -806,7 +827,7 @@ def splice(data: np.ndarray, offsets: np.ndarray, res: ScanResult, r_index: np.n
            r_data: np.ndarray, r_off: np.ndarray) -> tuple[np.ndarray, pl.Series]:
     """(cells with hits, their new text): every hit's byte range replaced by
     render ``r_index[hit]`` of the table (``r_data``, ``r_off``)."""
-    cells = np.unique(res.cell)
+    cells = res.cells()
     size = int((offsets[cells + 1] - offsets[cells]).sum() - (res.end - res.start).sum()
                + (r_off[r_index + 1] - r_off[r_index]).sum())
     out = np.empty(size, dtype=np.uint8)

@@ -115,7 +115,7 @@ class Scrubber:
         detectors, hence none of any subset of them."""
         data, offs, res, slow = self._scan(s)
         out = s.clone()  # scatter writes in place; the caller's column stays as read
-        changed = [np.unique(res.cell)]
+        changed = [res.cells()]
         if len(res.cell):
             with self._lock:
                 (self.counts if counts is None else counts).update(self._type_counts(res))
@@ -127,7 +127,7 @@ class Scrubber:
             new = [self.scrub_text(v, counts) for v in vals]
             out = out.scatter(slow, pl.Series(new, dtype=pl.String))
             changed.append(slow[np.array([a != b for a, b in zip(vals, new)], dtype=bool)])
-        return out, np.sort(np.concatenate(changed))
+        return out, (changed[0] if len(changed) == 1 else np.sort(np.concatenate(changed)))
 
     # --- verification -------------------------------------------------------
 
@@ -139,7 +139,7 @@ class Scrubber:
             return found, [int(only[r]) for r in rows]
         _, _, res, slow = self._scan(s)
         found = self._type_counts(res)
-        rows = np.unique(res.cell)[:5].tolist()
+        rows = res.cells()[:5].tolist()
         if len(slow):
             for i, v in zip(slow.tolist(), s.gather(slow).to_list()):
                 hits = find_hits(v, self.dets, self.context)

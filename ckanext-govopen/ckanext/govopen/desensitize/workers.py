@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 N_SAMPLES = 3
+SAMPLE_SEARCH_ROWS = 2000
 MAX_WORKERS = 4
 IN_FLIGHT_PER_WORKER = 2
 
@@ -46,7 +47,7 @@ class Config:
 
 @dataclass
 class SegmentResult:
-    data: bytes = b""                  # CSV without header
+    data: object = None                # csvout.CsvChunks: CSV without header
     rows_in: int = 0
     rows_out: int = 0
     transformed: Counter = field(default_factory=Counter)
@@ -139,9 +140,11 @@ class SegmentWorker:
                 touched = True
             have = samples.setdefault(c, []) if touched else None
             if touched and len(have) < N_SAMPLES:
-                # Show changed cells when there are any: they prove the rule works.
-                changed = s.filter((s != df[c]).fill_null(False))
-                pool = changed if changed.len() else s.filter(s.str.len_bytes() > 0)
+                # Show changed cells when there are any: they prove the rule
+                # works. The first rows of a batch are enough to find some.
+                head, orig = s.head(SAMPLE_SEARCH_ROWS), df[c].head(SAMPLE_SEARCH_ROWS)
+                changed = head.filter((head != orig).fill_null(False))
+                pool = changed if changed.len() else head.filter(head.str.len_bytes() > 0)
                 have.extend(pool.head(N_SAMPLES - len(have)).to_list())
             cols.append(s.alias(c))
         out = pl.DataFrame(cols) if cols else pl.DataFrame()
@@ -156,9 +159,9 @@ class SegmentWorker:
         from .sources import decode_segment, translate_polars_error
         self.check()
         data = decode_segment(self.cfg.raw_encoding, data, header_len, offset)
-        res = SegmentResult()
+        from .csvout import CsvChunks
+        res = SegmentResult(data=CsvChunks())
         kanon = self.KAnon(self.plan.quasi_identifiers)
-        buf = io.BytesIO()
         qi_parts = []
         try:
             df = pl.read_csv(io.BytesIO(data), separator=self.cfg.separator, infer_schema=False,
@@ -177,10 +180,13 @@ class SegmentWorker:
                     self._verify(out, res, proven)
                 res.rows_in += batch.height
                 res.rows_out += out.height
-                out.write_csv(buf, include_header=False)
+                res.data.add(out)
         except pl.exceptions.PolarsError as exc:
+            res.data.close()
             raise translate_polars_error(exc) from None
-        res.data = buf.getvalue()
+        except BaseException:
+            res.data.close()
+            raise
         kanon._compact()
         res.kanon = kanon._parts[0] if kanon._parts else None
         if qi_parts:
