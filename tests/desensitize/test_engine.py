@@ -224,3 +224,9 @@ def test_parallel_gb18030_decoding_matches_single_process(tmp_path, monkeypatch)
     rep = engine.run(str(bad), plan, str(tmp_path / "c.csv"), key=KEY)
     assert rep["problems"][0]["code"] == "bad_encoding"
     assert str(cut + 1) in rep["problems"][0]["en"]
+
+
+def test_warm_up_loads_kernels_and_runs_still_work(people_csv, tmp_path):
+    engine.warm_up()
+    rep = run_scanned(people_csv, str(tmp_path / "o.csv"))
+    assert rep["ok"] and rep["verification"]["ok"]
