@@ -149,3 +149,15 @@ def test_a_failing_segment_stops_the_run_and_leaves_nothing(tmp_path):
     rep = engine.run(src, Plan(), str(out), batch_hook=hook, workers=3)
     assert rep["ok"] is False and rep["problems"][0]["code"] == "io_error"
     assert not out.exists() and not (tmp_path / "o.csv.part").exists()
+
+
+def test_name_check_on_produced_rows_equals_the_file_check(tmp_path):
+    src = _write(tmp_path / "p.csv", "utf-8", n=12000)
+    plan = _plans(src)["masked"]
+    plan.columns.pop("姓名")  # names stay: the name check must flag them
+    out = str(tmp_path / "o.csv")
+    rep = engine.run(src, plan, out, key=KEY, workers=2)
+    assert rep["ok"] and not rep["publishable"]
+    assert rep["verification"] == verify(out)
+    assert {(l["column"], l["type"]) for l in rep["verification"]["leftovers"]} == \
+        {("姓名", "person_name")}

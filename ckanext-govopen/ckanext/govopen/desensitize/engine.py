@@ -31,7 +31,7 @@ from .pseudonym import Keyring
 from .registry import Registry, default_registry
 from . import suppress, workers
 from .sources import open_source
-from .verify import finish as verify_finish, verify  # noqa: F401  (API)
+from .verify import finish as verify_finish, name_leftovers, verify  # noqa: F401  (API)
 
 BATCH_ROWS = 50_000
 N_SAMPLES = workers.N_SAMPLES
@@ -178,7 +178,7 @@ def _run(path, plan, out_path, part, tmp, reg, key, scope, keyring, progress, ba
         # :mod:`.workers`); this adds the name check on the first rows.
         scanned = report.pop("verification")
         v = verify_finish(part, scanned["found"], scanned["rows"], report["rows_out"],
-                          registry=reg)
+                          registry=reg, names=scanned["names"])
         report["verification"] = v
         report["problems"].extend(v["problems"])
     # The publication gate (GUIDE §6.5 step 4): no direct identifier
@@ -205,6 +205,18 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
     found_rows: dict[str, list] = {}
     state = {"rows_in": 0, "rows_out": 0, "bytes": 0, "done": 0.0}
     total = max(src.size, 1)
+    # The name check of the verification runs on the first output rows as
+    # soon as they exist, while the threads go on with later segments.
+    heads: list = []
+    names: dict = {}
+
+    def name_check(res) -> None:
+        have = sum(h.height for h in heads)
+        if "result" in names or res.head is None:
+            return
+        heads.append(res.head.head(SAMPLE_SIZE - have))
+        if have + heads[-1].height >= SAMPLE_SIZE:
+            names["result"] = name_leftovers(pl.concat(heads), reg)
 
     with open(part, "wb") as fh:
         if bom:
@@ -226,6 +238,8 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
             for c, cnt in res.found.items():
                 found.setdefault(c, Counter()).update(cnt)
                 found_rows.setdefault(c, []).extend(state["rows_out"] + i for i in res.found_rows[c])
+            if do_verify:
+                name_check(res)
             state["rows_in"] += res.rows_in
             state["rows_out"] += res.rows_out
             state["bytes"] += nbytes
@@ -238,6 +252,10 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
     k_report = kanon.result(plan.k)
     if small is not None:
         k_report = _suppress(part, small, kanon, k_report, plan, state, bom, found_rows)
+    if do_verify and "result" not in names and heads:
+        names["result"] = name_leftovers(pl.concat(heads), reg)  # fewer rows than a sample
+    if state.get("first_suppressed", SAMPLE_SIZE) < SAMPLE_SIZE:
+        names.pop("result", None)  # suppression changed the first rows: read the file
     columns = {}
     for c in src.columns:
         rule = plan.columns.get(c)
@@ -260,7 +278,8 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
               "k_anonymity": k_report,
               "problems": [p.to_dict() for p in src.problems]}
     if do_verify:
-        report["verification"] = {"found": found, "rows": found_rows}
+        report["verification"] = {"found": found, "rows": found_rows,
+                                  "names": names.get("result")}
     return report
 
 
@@ -278,6 +297,7 @@ def _suppress(part, small, kanon, k_report, plan, state, bom, found_rows) -> dic
         raise DesensitizeError.of(
             "suppression_limit", rows=len(rows), total=state["rows_out"], k=plan.k,
             share=f"{100 * len(rows) / n:.1f}%", limit=f"{100 * plan.max_suppression:g}%")
+    state["first_suppressed"] = int(rows[0])
     state["rows_out"] = suppress.replace_without(part, rows, bom)
     # Row numbers of leftovers refer to the written file. (Their counts
     # still include suppressed rows: the gate errs on the safe side.)

@@ -62,30 +62,48 @@ def verify(path: str, *, registry=None, batch_rows: int = 50_000,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _result(src, reg, found: dict, rows: dict, n_rows: int) -> dict:
-    """Leftovers from per-column hit counts and row offsets, plus the person
-    name re-classification of each column on the first rows of ``src``."""
-    sample = src.sample(SAMPLE_SIZE)
+def name_leftovers(sample: pl.DataFrame, reg) -> list[dict]:
+    """Columns that still look like person names on the first rows of a
+    derivative (column re-classification with the name detectors)."""
     name_dets = [d for d in reg.detectors if d.pattern is None and d.direct]
+    out = []
+    if not sample.height or not name_dets:
+        return out
+    for c in sample.columns:
+        prof = classify(c, sample[c].to_list(), name_dets)
+        if prof.type:
+            out.append({"column": c, "type": prof.type, "count": None,
+                        "share_in_sample": prof.confidence, "rows": []})
+    return out
+
+
+def _result(src, reg, found: dict, rows: dict, n_rows: int, names: list | None = None) -> dict:
+    """Leftovers from per-column hit counts and row offsets, plus the person
+    name re-classification of each column on the first rows of ``src``
+    (or ``names``, when that was done already)."""
+    if names is None:
+        names = name_leftovers(src.sample(SAMPLE_SIZE), reg)
+    by_column = {}
+    for n in names:
+        by_column.setdefault(n["column"], []).append(n)
     leftovers = []
     for c in src.columns:
         for t, n in sorted((found.get(c) or {}).items(), key=lambda kv: (-kv[1], kv[0])):
             leftovers.append({"column": c, "type": t, "count": n, "rows": sorted(rows.get(c, []))[:5]})
-        if sample.height and name_dets:
-            prof = classify(c, sample[c].to_list(), name_dets)
-            if prof.type:
-                leftovers.append({"column": c, "type": prof.type, "count": None,
-                                  "share_in_sample": prof.confidence, "rows": []})
+        leftovers.extend(by_column.get(c, []))
     problems = [problem("leftover_identifier", column=l["column"], type=l["type"],
                         count=l["count"] if l["count"] is not None else "?").to_dict()
                 for l in leftovers]
     return {"ok": not leftovers, "rows": n_rows, "leftovers": leftovers, "problems": problems}
 
 
-def finish(path: str, found: dict, rows: dict, n_rows: int, *, registry=None) -> dict:
+def finish(path: str, found: dict, rows: dict, n_rows: int, *, registry=None,
+           names: list | None = None) -> dict:
     """The report of :func:`verify` for a derivative whose every cell was
     already scanned while it was produced (``found``/``rows`` as collected
-    by :mod:`.workers`); only the name re-classification reads ``path``."""
+    by :mod:`.workers`); only the name re-classification reads ``path``,
+    unless its result is passed as ``names`` (:func:`name_leftovers` of the
+    derivative's first rows)."""
     import shutil
     import tempfile
 
@@ -96,7 +114,7 @@ def finish(path: str, found: dict, rows: dict, n_rows: int, *, registry=None) ->
         # A derivative is CSV whatever its name (the engine passes its *.part).
         src = open_source(path, tmp, "csv", lazy=True)
         try:
-            return _result(src, reg, found, rows, n_rows)
+            return _result(src, reg, found, rows, n_rows, names)
         finally:
             src.cleanup()
     except DesensitizeError as exc:

@@ -30,6 +30,7 @@ from typing import Callable, Iterator
 
 N_SAMPLES = 3
 SAMPLE_SEARCH_ROWS = 2000
+HEAD_ROWS = 10_000  # columns.SAMPLE_SIZE: rows the verification name check reads
 MAX_WORKERS = 4
 IN_FLIGHT_PER_WORKER = 2
 
@@ -55,6 +56,7 @@ class SegmentResult:
     text_hits: dict = field(default_factory=dict)   # scrubbed column -> Counter
     kanon: object = None               # grouped counts (DataFrame) or None
     qi_rows: object = None             # per output row: its quasi-identifier values (DataFrame)
+    head: object = None                # first output rows (DataFrame), for the name check
     found: dict = field(default_factory=dict)       # verification: column -> Counter
     found_rows: dict = field(default_factory=dict)  # column -> first output rows (in segment)
 
@@ -180,6 +182,8 @@ class SegmentWorker:
                     self._verify(out, res, proven)
                 res.rows_in += batch.height
                 res.rows_out += out.height
+                if res.head is None:
+                    res.head = out.head(HEAD_ROWS)
                 res.data.add(out)
         except pl.exceptions.PolarsError as exc:
             res.data.close()
