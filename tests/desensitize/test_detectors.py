@@ -70,3 +70,25 @@ def test_registry_prefilter_covers_every_corpus_hit():
     pos, _ = build(seed=11, n=10)
     s = pl.Series([t for t, _ in pos])
     assert s.str.contains(default_registry().prefilter()).all()
+
+
+def test_vectorised_name_share_equals_classify():
+    import polars as pl
+    from ckanext.govopen.desensitize import columns
+    from ckanext.govopen.desensitize import synthetic as S
+    assert columns._py_whitespace() == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    rng = random.Random(4)
+    name_det = [d for d in columns.column_detectors() if d.name == "person_name"]
+    odd = ["", " ", "\x1c", "\u3000", "\xa0", "·", "x", "1", "欧阳", "司马懿", "王", "张三丰四五", "\n"]
+    for trial in range(40):
+        vals = []
+        for _ in range(rng.randrange(1, 60)):
+            v = S.person_name(rng) if rng.random() < 0.6 else "".join(
+                rng.choice(odd) for _ in range(rng.randrange(0, 4)))
+            if rng.random() < 0.2:
+                v = rng.choice(odd[:6]) + v + rng.choice(odd[:6])
+            vals.append(None if rng.random() < 0.05 else v)
+        prof = columns.classify("c", vals, name_det)
+        ok, total = columns.name_counts(pl.Series(vals, dtype=pl.String))
+        assert total == prof.non_empty
+        assert (round(ok / total, 4) if total else 0) == prof.shares.get("person_name", 0)

@@ -67,6 +67,30 @@ def looks_like_name(value: str) -> bool:
     return value[0] in singles and 2 <= len(value) <= 4
 
 
+@lru_cache(maxsize=1)
+def _py_whitespace() -> str:
+    """The characters ``str.strip()`` removes (Python's whitespace differs
+    from polars' default, e.g. U+001C-U+001F)."""
+    return "".join(c for c in map(chr, range(0x3100)) if c.isspace())
+
+
+def name_counts(s) -> tuple[int, int]:
+    """(values for which :func:`looks_like_name` holds, non-empty values)
+    of a polars String Series, after ``strip()``: the numbers ``classify``
+    computes for the person-name detector, as one vectorised pass."""
+    import polars as pl
+    singles, compounds = surnames()
+    v = pl.col("v").str.strip_chars(_py_whitespace())
+    n = v.str.len_chars()
+    compound = v.str.head(2).is_in(sorted(compounds))
+    ok = (v.str.contains("^[\u3400-\u9fff·]{2,5}$")
+          & pl.when(compound).then(n.is_between(3, 5))
+          .otherwise(v.str.head(1).is_in(sorted(singles)) & n.is_between(2, 4)))
+    row = s.rename("v").to_frame().select(ok=ok.fill_null(False).sum(),
+                                          non_empty=(v.str.len_bytes() > 0).fill_null(False).sum())
+    return int(row["ok"][0]), int(row["non_empty"][0])
+
+
 def looks_like_address(value: str) -> bool:
     return len(value) >= 5 and len(set(_ADDRESS_HINT.findall(value))) >= 2
 

@@ -124,6 +124,17 @@ def iter_segments_at(path: str | list[str], size: int = SEGMENT_BYTES,
                 eof = not more
                 parts.append(more)
                 have += len(more)
+            if not eof:
+                at = _unquoted_cut(parts)
+                if at is not None:
+                    # Join once, up to the cut: no second copy of the segment.
+                    k, j = at
+                    seg = b"".join(parts[:k] + [parts[k][:j]])
+                    yield seg, len(header), offset
+                    emitted = True
+                    offset += len(seg) - len(header)
+                    rest = b"".join([parts[k][j:]] + parts[k + 1:])
+                    continue
             buf = b"".join(parts)
             if eof:  # everything left is the last segment
                 if len(buf) > len(header) or not emitted:
@@ -143,6 +154,19 @@ def iter_segments_at(path: str | list[str], size: int = SEGMENT_BYTES,
             emitted = True
             offset += cut - len(header)
             rest = buf[cut:]
+
+
+def _unquoted_cut(parts: list[bytes]) -> tuple[int, int] | None:
+    """(k, j) such that parts[:k] + parts[k][:j] ends with the last newline
+    after the header (parts[0]), when no part holds a quote; else None (the
+    caller then joins first and uses the quote-aware :func:`_record_end`)."""
+    if any(p.find(b'"') >= 0 for p in parts):
+        return None
+    for k in range(len(parts) - 1, 0, -1):
+        pos = parts[k].rfind(b"\n")
+        if pos >= 0:
+            return k, pos + 1
+    return None
 
 
 def _first_record_end(buf: bytes) -> int:

@@ -12,7 +12,9 @@ from collections import Counter
 
 import polars as pl
 
-from .columns import SAMPLE_SIZE, classify, header_matches
+from .columns import (
+    HEADER_SHARE, SAMPLE_SIZE, STRICT_SHARE, classify, header_matches, looks_like_name, name_counts,
+)
 from . import pipeline
 from .problems import DesensitizeError, problem
 from .scrub import Scrubber
@@ -69,11 +71,20 @@ def name_leftovers(sample: pl.DataFrame, reg) -> list[dict]:
     out = []
     if not sample.height or not name_dets:
         return out
+    vector = len(name_dets) == 1 and name_dets[0].value_check is looks_like_name
     for c in sample.columns:
-        prof = classify(c, sample[c].to_list(), name_dets)
-        if prof.type:
-            out.append({"column": c, "type": prof.type, "count": None,
-                        "share_in_sample": prof.confidence, "rows": []})
+        if vector:  # classify's rule for the one name detector, in polars
+            det = name_dets[0]
+            ok, total = name_counts(sample[c].head(SAMPLE_SIZE))
+            share = ok / total if total else 0.0
+            need = HEADER_SHARE if header_matches(c, det.header_hints) else STRICT_SHARE
+            found = (det.name, round(share, 4)) if total and share >= need else None
+        else:
+            prof = classify(c, sample[c].to_list(), name_dets)
+            found = (prof.type, prof.confidence) if prof.type else None
+        if found:
+            out.append({"column": c, "type": found[0], "count": None,
+                        "share_in_sample": found[1], "rows": []})
     return out
 
 
