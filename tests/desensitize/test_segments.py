@@ -41,3 +41,28 @@ def test_segments_cover_the_file_at_record_boundaries(tmp_path, monkeypatch, quo
         assert n == len(record_starts(seg, hl)) - 1
         rows += n
     assert b"".join(body) == data[header_end:] and rows == 3000
+
+
+def test_utf8_sniff_equals_pythons_incremental_decoder():
+    import codecs
+
+    from ckanext.govopen.desensitize.encoding import _valid_utf8_prefix
+
+    def python(data):
+        try:
+            codecs.getincrementaldecoder("utf-8")("strict").decode(data, final=False)
+            return True
+        except UnicodeDecodeError:
+            return False
+    rng = random.Random(2)
+    text = "中文𠀀ａbc\u00e9\U0010ffff".encode()
+    samples = [text, text[:-1], text[:-2], text[:-3], b"\xed\xa0\x80", b"\xc0\xaf", b"\xe0\x80",
+               b"\xf4\x90\x80\x80", b"\xf0\x9f", b"\xff", b""]
+    for _ in range(3000):
+        n = rng.randrange(0, 12)
+        samples.append(bytes(rng.choice([rng.randrange(256), rng.randrange(0x80, 0xC0),
+                                          rng.choice([0xE0, 0xED, 0xF0, 0xF4, 0xC2])])
+                             for _ in range(n)))
+        samples.append(text[:rng.randrange(len(text) + 1)])
+    for s in samples:
+        assert _valid_utf8_prefix(s) == python(s), s

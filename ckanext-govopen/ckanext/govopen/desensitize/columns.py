@@ -74,18 +74,25 @@ def _py_whitespace() -> str:
     return "".join(c for c in map(chr, range(0x3100)) if c.isspace())
 
 
+@lru_cache(maxsize=1)
+def _surname_series():
+    import polars as pl
+    singles, compounds = surnames()
+    return pl.Series(sorted(singles), dtype=pl.String), pl.Series(sorted(compounds), dtype=pl.String)
+
+
 def name_counts(s) -> tuple[int, int]:
     """(values for which :func:`looks_like_name` holds, non-empty values)
     of a polars String Series, after ``strip()``: the numbers ``classify``
     computes for the person-name detector, as one vectorised pass."""
     import polars as pl
-    singles, compounds = surnames()
+    singles, compounds = _surname_series()
     v = pl.col("v").str.strip_chars(_py_whitespace())
     n = v.str.len_chars()
-    compound = v.str.head(2).is_in(sorted(compounds))
+    compound = v.str.head(2).is_in(compounds.implode())
     ok = (v.str.contains("^[\u3400-\u9fff·]{2,5}$")
           & pl.when(compound).then(n.is_between(3, 5))
-          .otherwise(v.str.head(1).is_in(sorted(singles)) & n.is_between(2, 4)))
+          .otherwise(v.str.head(1).is_in(singles.implode()) & n.is_between(2, 4)))
     row = s.rename("v").to_frame().select(ok=ok.fill_null(False).sum(),
                                           non_empty=(v.str.len_bytes() > 0).fill_null(False).sum())
     return int(row["ok"][0]), int(row["non_empty"][0])

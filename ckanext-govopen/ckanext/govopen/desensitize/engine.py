@@ -247,7 +247,7 @@ def _stream(src, plan: Plan, part: str, reg: Registry, keyring, progress, batch_
                 state["done"] = max(state["done"], min(0.95, 0.9 * state["bytes"] / total))
                 progress(state["done"])
 
-        workers.run_ordered(src.spans(), n_workers, worker.process, on_result,
+        workers.run_ordered(src.pieces(), n_workers, worker.process, on_result,
                             count_rows=batch_hook is not None)
     k_report = kanon.result(plan.k)
     if small is not None:

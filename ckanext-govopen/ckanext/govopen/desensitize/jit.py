@@ -60,3 +60,46 @@ def strings_from_buffer(data: np.ndarray, offsets: np.ndarray, name: str = "") -
     lens = pl.Series(np.diff(offsets).astype(np.int64))
     return (pl.select(pl.lit(blob).bin.slice(starts, lens)).to_series()
             .cast(pl.String).rename(name))
+
+
+@njit
+def utf8_prefix_ok(b) -> bool:
+    """Well-formed UTF-8 (Unicode table 3-7: no overlong forms, surrogates
+    or code points above U+10FFFF); a sequence cut off by the end of ``b``
+    is accepted if its bytes so far could start one, as Python's
+    incremental decoder does."""
+    i, n = 0, len(b)
+    while i < n:
+        c = b[i]
+        if c < 0x80:
+            i += 1
+            continue
+        if 0xC2 <= c <= 0xDF:
+            need, lo, hi = 1, 0x80, 0xBF
+        elif c == 0xE0:
+            need, lo, hi = 2, 0xA0, 0xBF
+        elif 0xE1 <= c <= 0xEC or c == 0xEE or c == 0xEF:
+            need, lo, hi = 2, 0x80, 0xBF
+        elif c == 0xED:
+            # Like CPython: a cut-off ED sequence is not yet a surrogate.
+            need, lo, hi = 2, 0x80, 0x9F if i + 2 < n else 0xBF
+        elif c == 0xF0:
+            need, lo, hi = 3, 0x90, 0xBF
+        elif 0xF1 <= c <= 0xF3:
+            need, lo, hi = 3, 0x80, 0xBF
+        elif c == 0xF4:
+            need, lo, hi = 3, 0x80, 0x8F
+        else:
+            return False
+        for k in range(1, need + 1):
+            if i + k >= n:
+                return True
+            x = b[i + k]
+            if k == 1:
+                if x < lo or x > hi:
+                    return False
+            elif x < 0x80 or x > 0xBF:
+                return False
+        i += need + 1
+    return True
+

@@ -83,7 +83,18 @@ def iter_segments(path: str | list[str], size: int = SEGMENT_BYTES) -> Iterator[
 def iter_segments_at(path: str | list[str], size: int = SEGMENT_BYTES,
                      feed: Callable[[bytes], None] | None = None
                      ) -> Iterator[tuple[bytes, int, int]]:
-    """Like :func:`iter_segments`, yielding ``(data, header_len, offset)``:
+    """Like :func:`iter_segments`, yielding ``(data, header_len, offset)``
+    (see :func:`iter_segment_pieces`)."""
+    for pieces, header_len, offset in iter_segment_pieces(path, size, feed):
+        yield (pieces[0] if len(pieces) == 1 else b"".join(pieces)), header_len, offset
+
+
+def iter_segment_pieces(path: str | list[str], size: int = SEGMENT_BYTES,
+                        feed: Callable[[bytes], None] | None = None
+                        ) -> Iterator[tuple[list, int, int]]:
+    """Like :func:`iter_segments`, yielding ``(pieces, header_len, offset)``:
+    the segment is ``b"".join(pieces)`` (bytes-like pieces, left unjoined so
+    the consumer can avoid a copy under the GIL);
     ``offset`` is where ``data[header_len:]`` starts in the file (for error
     offsets in the original). ``feed`` sees every chunk read, in order (the
     line guard of :mod:`.encoding`, so the file is read only once).
@@ -110,7 +121,7 @@ def iter_segments_at(path: str | list[str], size: int = SEGMENT_BYTES,
                 break
             buf += more
         if end < 0:
-            yield (buf if buf.endswith(b"\n") else buf + b"\n"), len(buf), skip + len(buf)
+            yield [buf if buf.endswith(b"\n") else buf + b"\n"], len(buf), skip + len(buf)
             return
         header, rest = buf[:end], buf[end:]
         offset = skip + end
@@ -127,18 +138,18 @@ def iter_segments_at(path: str | list[str], size: int = SEGMENT_BYTES,
             if not eof:
                 at = _unquoted_cut(parts)
                 if at is not None:
-                    # Join once, up to the cut: no second copy of the segment.
+                    # Cut without copying: a view of the last piece.
                     k, j = at
-                    seg = b"".join(parts[:k] + [parts[k][:j]])
-                    yield seg, len(header), offset
+                    pieces = parts[:k] + [memoryview(parts[k])[:j]]
+                    yield pieces, len(header), offset
                     emitted = True
-                    offset += len(seg) - len(header)
+                    offset += sum(len(x) for x in pieces) - len(header)
                     rest = b"".join([parts[k][j:]] + parts[k + 1:])
                     continue
             buf = b"".join(parts)
             if eof:  # everything left is the last segment
                 if len(buf) > len(header) or not emitted:
-                    yield buf, len(header), offset
+                    yield [buf], len(header), offset
                 return
             # The header is a whole record, so quote parity from the start of
             # ``buf`` is still right; cuts are searched after the header.
@@ -146,11 +157,11 @@ def iter_segments_at(path: str | list[str], size: int = SEGMENT_BYTES,
             while cut < 0:  # one record longer than a segment
                 more = read(READ_BYTES)
                 if not more:
-                    yield buf, len(header), offset
+                    yield [buf], len(header), offset
                     return
                 buf += more
                 cut = _record_end(buf, len(header))
-            yield (buf if cut == len(buf) else buf[:cut]), len(header), offset
+            yield [buf if cut == len(buf) else buf[:cut]], len(header), offset
             emitted = True
             offset += cut - len(header)
             rest = buf[cut:]

@@ -19,7 +19,7 @@ import polars as pl
 
 from . import encoding
 from . import segments as segments_mod
-from .segments import SEGMENT_BYTES, iter_segments_at
+from .segments import SEGMENT_BYTES, iter_segment_pieces, iter_segments_at
 from .problems import DesensitizeError, Problem, problem
 
 MAX_JSON_ARRAY = 256 << 20
@@ -73,6 +73,12 @@ class Source:
         """Raw record-aligned segments ``(data, header_len, offset)``."""
         feed = encoding.line_guard(self.max_line) if self.max_line else None
         return iter_segments_at(self.parts or self.path, size or segments_mod.SEGMENT_BYTES, feed)
+
+    def pieces(self, size: int | None = None) -> Iterator[tuple[list, int, int]]:
+        """Like :meth:`spans`, each segment as unjoined pieces."""
+        feed = encoding.line_guard(self.max_line) if self.max_line else None
+        return iter_segment_pieces(self.parts or self.path, size or segments_mod.SEGMENT_BYTES,
+                                   feed)
 
     def segments(self, size: int | None = None) -> Iterator[pl.LazyFrame]:
         """One LazyFrame per record-aligned segment (see :mod:`.segments`):

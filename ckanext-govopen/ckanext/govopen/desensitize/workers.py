@@ -48,7 +48,7 @@ class Config:
 
 @dataclass
 class SegmentResult:
-    data: object = None                # csvout.CsvChunks: CSV without header
+    data: object = None                # memcsv.CsvChunks: CSV without header
     rows_in: int = 0
     rows_out: int = 0
     transformed: Counter = field(default_factory=Counter)
@@ -154,21 +154,25 @@ class SegmentWorker:
             out = self.hook(out, offset)
         return out
 
-    def process(self, data: bytes, header_len: int = 0, offset: int = 0,
+    def process(self, data, header_len: int = 0, offset: int = 0,
                 row_offset: int = 0) -> SegmentResult:
-        """One segment → :class:`SegmentResult`. Raises DesensitizeError."""
+        """One segment (bytes, or a list of bytes-like pieces) →
+        :class:`SegmentResult`. Raises DesensitizeError."""
         pl = self.pl
+        from .memcsv import CsvChunks, read_csv_pieces
         from .sources import decode_segment, translate_polars_error
         self.check()
-        data = decode_segment(self.cfg.raw_encoding, data, header_len, offset)
-        from .csvout import CsvChunks
+        pieces = data if isinstance(data, list) else [data]
+        if self.cfg.raw_encoding:
+            pieces = [decode_segment(self.cfg.raw_encoding, b"".join(pieces), header_len, offset)]
         res = SegmentResult(data=CsvChunks())
         kanon = self.KAnon(self.plan.quasi_identifiers)
         qi_parts = []
         try:
-            df = pl.read_csv(io.BytesIO(data), separator=self.cfg.separator, infer_schema=False,
-                             empty_string_is_null=False, quote_char='"', raise_if_empty=True)
-            del data
+            df = read_csv_pieces(pieces, separator=self.cfg.separator, infer_schema=False,
+                                 empty_string_is_null=False, quote_char='"',
+                                 raise_if_empty=True)
+            del data, pieces
             for off in range(0, df.height, self.cfg.batch_rows):
                 self.check()
                 batch = df.slice(off, self.cfg.batch_rows)
@@ -217,7 +221,7 @@ def worker_count(requested: int | None) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
 
-def run_ordered(spans: Iterator[tuple[bytes, int, int]], n: int,
+def run_ordered(spans: Iterator[tuple[list | bytes, int, int]], n: int,
                 process: Callable[[bytes, int, int, int], SegmentResult],
                 on_result: Callable[[SegmentResult, int], None], count_rows: bool = False) -> None:
     """``process(data, header_len, offset, first_row)`` every span on ``n``
@@ -233,12 +237,16 @@ def run_ordered(spans: Iterator[tuple[bytes, int, int]], n: int,
         nonlocal rows
         at = rows
         if count_rows:
-            rows += len(record_starts(data, header_len)) - 1
+            whole = b"".join(data) if isinstance(data, list) else data
+            rows += len(record_starts(whole, header_len)) - 1
         return at
+
+    def size(data, header_len):
+        return (sum(len(p) for p in data) if isinstance(data, list) else len(data)) - header_len
     if n <= 1:
         for data, header_len, offset in spans:
             on_result(process(data, header_len, offset, first_row(data, header_len)),
-                      len(data) - header_len)
+                      size(data, header_len))
         return
     pending: deque = deque()
     limit = n * IN_FLIGHT_PER_WORKER
@@ -246,15 +254,15 @@ def run_ordered(spans: Iterator[tuple[bytes, int, int]], n: int,
         try:
             for data, header_len, offset in spans:
                 if len(pending) >= limit:
-                    fut, size = pending.popleft()
-                    on_result(fut.result(), size)
+                    fut, nbytes = pending.popleft()
+                    on_result(fut.result(), nbytes)
                 pending.append((pool.submit(process, data, header_len, offset,
                                             first_row(data, header_len)),
-                                len(data) - header_len))
+                                size(data, header_len)))
                 del data
             while pending:
-                fut, size = pending.popleft()
-                on_result(fut.result(), size)
+                fut, nbytes = pending.popleft()
+                on_result(fut.result(), nbytes)
         except BaseException:
             for fut, _ in pending:
                 fut.cancel()

@@ -1,12 +1,14 @@
-"""Serialised CSV of one segment, held outside the Python heap.
+"""CSV segments handed to and from polars through in-memory files.
 
 polars writing CSV into a Python file object (``io.BytesIO``) calls back
 into Python for every chunk, so a third of that work holds the GIL and
-stalls the other transform threads. Written to a path, polars' writer runs
-entirely in Rust. On Linux the path is an anonymous in-memory file
-(``memfd``, via ``/proc/self/fd``): nothing touches the disk, and the
-writer thread later appends it to the output with ``sendfile``, a kernel
-copy. Elsewhere the bytes are kept in memory as before.
+stalls the other transform threads; reading from ``bytes`` needs the
+segment joined into one object first, a copy under the GIL. Through a
+path, polars reads and writes entirely in Rust. On Linux the path is an
+anonymous in-memory file (``memfd``, via ``/proc/self/fd``): nothing
+touches the disk, the pieces of an input segment go in with ``os.write``
+(no GIL while copying), and output is appended to the derivative with
+``sendfile``, a kernel copy. Elsewhere bytes are used as before.
 """
 from __future__ import annotations
 
@@ -80,3 +82,19 @@ class CsvChunks:
             self.close()
         except Exception:
             pass
+
+
+def read_csv_pieces(pieces: list, **kw):
+    """``pl.read_csv`` of the concatenation of ``pieces`` (bytes-like)."""
+    import polars as pl
+    if not _MEMFD:
+        return pl.read_csv(io.BytesIO(b"".join(pieces)), **kw)
+    fd = os.memfd_create("govopen-desensitize-in", os.MFD_CLOEXEC)
+    try:
+        for piece in pieces:
+            view = memoryview(piece)
+            while len(view):
+                view = view[os.write(fd, view):]
+        return pl.read_csv(f"/proc/self/fd/{fd}", **kw)
+    finally:
+        os.close(fd)
