@@ -349,3 +349,24 @@ def test_downloads_hold_granted_columns_only(app):
     text = refused.get_data(as_text=True)
     assert refused.status_code == 409
     assert "授权" in text and "grant" in text and HIDDEN not in text
+
+
+def test_chinese_headers_map_to_granted_items(app):
+    """Raw exports head columns with the items' name_zh (就诊编号), not
+    name_en: the grant's items cover those columns too, and only those."""
+    alias = f"visits_{uuid.uuid4().hex[:8]}"
+    m = mini(fields=[{"id": "就诊编号", "type": "text"},
+                     {"id": "科室名称", "type": "text"}],
+             records=[{"就诊编号": "V001", "科室名称": f"{HIDDEN}-心内科"}],
+             aliases=[alias])
+    _write(m["rid"], f"就诊编号,科室名称\nV001,{HIDDEN}-心内科\n".encode("gb18030"))
+    grant(m, data_items=["visit_id"], access_modes=["api", "download"])
+    resp = _search(app, m, "grantee")
+    assert resp.status_code == 200
+    assert _field_ids(resp) == ["_id", "就诊编号"]
+    assert HIDDEN not in json.dumps(resp.json, ensure_ascii=False)
+    refused = _search(app, m, "grantee", filters={"科室名称": "x"})
+    assert refused.status_code == 409
+    url = f"/dataset/clinic-visits/resource/{m['rid']}/download"
+    body = app.get(url, headers=h(m, "grantee")).get_data(as_text=True)
+    assert body.splitlines() == ["就诊编号", "V001"]

@@ -337,9 +337,9 @@ def _datastore_guard(next_action, context, data_dict, nbytes_of, shape):
     decision = policy.decide(user, res, "api")
     if not decision.allowed:
         raise tk.NotAuthorized(decision.reason)
-    result = shape(decision.data_items, result)
+    pkg = model.Package.get(res.package_id)
+    result = shape(policy.item_columns(pkg, decision.data_items), result)
     if decision.open_type in policy.RESTRICTED:
-        pkg = model.Package.get(res.package_id)
         log.record_once(user=user, resource=res, package=pkg,
                         decision=decision, channel="datastore",
                         method=_method(), nbytes=nbytes_of(result))

@@ -135,7 +135,10 @@ def scope_for(context: dict, data_dict: dict[str, Any]
     if rid is None:
         return None
     decision = policy.decide(policy.user_from_context(context), rid, "api")
-    return decision.data_items if decision.allowed else None
+    if not decision.allowed or decision.data_items is None:
+        return None
+    return policy.item_columns(model.Resource.get(rid).package,
+                               decision.data_items)
 
 
 def limit_search(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:

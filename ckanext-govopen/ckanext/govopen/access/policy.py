@@ -32,6 +32,7 @@ from typing import Any, Iterator, Optional, Union
 from ckan import authz, model
 from ckan.plugins.toolkit import asbool, config
 
+from ckanext.govopen.schema import stored
 from ckanext.govopen.schema.reclassify import authority_org_ids
 
 from . import grants
@@ -255,6 +256,18 @@ def decide(user: Any, resource: Union[str, dict, model.Resource],
                              grants.item_scope(active))
         return _decision(False, "no_grant", open_type)
     return _decision(False, "closed", open_type)
+
+
+def item_columns(pkg: model.Package, items: Optional[frozenset]
+                 ) -> Optional[frozenset]:
+    """The column headers that carry the granted ``items`` (``name_en``):
+    each item's ``name_en`` and its ``name_zh``, since departments' raw
+    exports (and the tables made from them) head columns in Chinese."""
+    if items is None:
+        return None
+    zh = {d.get("name_zh") for d in stored.data_items(pkg)
+          if d.get("name_en") in items and d.get("name_zh")}
+    return frozenset(items) | frozenset(zh)
 
 
 FILE_OWNER_TYPES = ("package", "resource")

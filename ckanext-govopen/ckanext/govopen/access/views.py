@@ -104,7 +104,8 @@ def _serve_upload(res: model.Resource, filename: Optional[str],
     name = filename or (res.url or "").rsplit("/", 1)[-1] or res.id
     if grant_id and items is not None:
         try:
-            limited = item_files.limited_copy(res, path, items)
+            limited = item_files.limited_copy(
+                res, path, policy.item_columns(res.package, items))
         except item_files.ItemsRefused as e:
             return tk.abort(409, str(e))
         resp = flask.send_file(limited, download_name=name,
