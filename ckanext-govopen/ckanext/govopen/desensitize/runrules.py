@@ -291,7 +291,7 @@ def _keyword_before(t, lo_cell, start, det, cfg):
     return False
 
 
-@njit(inline="always")
+@njit
 def accept(det, t, lo, s, e, today, cfg):
     """Does detector ``det`` (index in RUN_TYPES) report the run t[s:e]?
     (Pattern core fullmatch, validator, keyword rule.)"""

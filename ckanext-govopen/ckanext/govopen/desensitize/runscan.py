@@ -165,7 +165,7 @@ def _spanning(t, lo, hi):
     return dot_between and long_run
 
 
-@njit(inline="always")
+@njit
 def _may_match(t, lo, hi):
     """Necessary for any built-in match in t[lo:hi] (``detectors.PREFILTER``
     on the matched text): seven digits each followed by at most two of
@@ -203,7 +203,7 @@ def _may_match(t, lo, hi):
     return False
 
 
-@njit(inline="always")
+@njit
 def _decide(t, lo, hi, tb, mapped, cell, nh, flags, cfg, today, hits, hval):
     """Status of one cell whose matched text t[lo:hi] passed
     :func:`_may_match` (original byte range of char j: tb[j] if ``mapped``,
