@@ -155,3 +155,10 @@ def test_memory_limit_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(memlimit.ENV, "lots")
     rep = engine.run(src, _plan(), str(tmp_path / "o.csv"))
     assert rep["problems"][0]["code"] == "bad_config" and rep["problems"][0]["zh"]
+
+
+def test_scan_proposes_the_suppression_ceiling(tmp_path):
+    src = _write(tmp_path / "p.csv", _people(40))
+    assert engine.scan(src)["plan"]["max_suppression"] == 0.05
+    plan = engine.scan(src, max_suppression=0.01)["plan"]
+    assert plan["max_suppression"] == 0.01 and plan["suppress_below_k"] is True

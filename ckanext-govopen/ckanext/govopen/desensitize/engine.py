@@ -25,7 +25,7 @@ import polars as pl
 from .columns import SAMPLE_SIZE, classify
 from .kanon import KAnonCounter
 from .memlimit import MemoryGuard, resolve as resolve_memory_limit
-from .plan import Plan, propose
+from .plan import DEFAULT_MAX_SUPPRESSION, Plan, propose
 from .problems import DesensitizeError, problem
 from .pseudonym import Keyring
 from .registry import Registry, default_registry
@@ -48,23 +48,25 @@ def _data_item_map(data_items) -> dict:
 
 def scan(path: str, *, registry: Registry | None = None, data_items: list[dict] | None = None,
          fmt: str | None = None, k: int = 5, workdir: str | None = None,
-         memory_limit_mb: float | None = None) -> dict:
+         memory_limit_mb: float | None = None,
+         max_suppression: float = DEFAULT_MAX_SUPPRESSION) -> dict:
     """Profile ``path`` and propose a plan. Returns ``{"ok", "plan",
     "profile", "problems"}``; never raises for bad input.
-    ``memory_limit_mb``: see :func:`run`."""
+    ``memory_limit_mb``: see :func:`run`; ``max_suppression``: the share
+    of rows the proposed plan may suppress to reach ``k``."""
     reg = registry or default_registry()
     tmp = tempfile.mkdtemp(prefix="govopen-scan-", dir=workdir)
     try:
         guard = MemoryGuard(resolve_memory_limit(memory_limit_mb))
         with guard:
-            return _scan(path, reg, data_items, fmt, k, tmp, guard)
+            return _scan(path, reg, data_items, fmt, k, tmp, guard, max_suppression)
     except DesensitizeError as exc:
         return _failure(exc)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _scan(path, reg, data_items, fmt, k, tmp, guard) -> dict:
+def _scan(path, reg, data_items, fmt, k, tmp, guard, max_suppression) -> dict:
     guard.check()
     src = open_source(path, tmp, fmt, lazy=True)
     try:
@@ -80,7 +82,7 @@ def _scan(path, reg, data_items, fmt, k, tmp, guard) -> dict:
                                         column=prof.name).to_dict())
         source = {"file": os.path.basename(path), "format": src.format,
                   "encoding": src.encoding, "columns": src.columns}
-        plan = propose(profiles, reg, k=k, source=source)
+        plan = propose(profiles, reg, k=k, source=source, max_suppression=max_suppression)
         guard.check()
         return {"ok": True, "plan": plan.to_dict(), "problems": problems,
                 "profile": {"encoding": src.encoding, "format": src.format,

@@ -149,10 +149,11 @@ def _now() -> str:
 
 
 def propose(profiles: list[ColumnProfile], registry, *, k: int = 5, source: dict | None = None,
-            plan_id: str = "") -> Plan:
+            plan_id: str = "", max_suppression: float = DEFAULT_MAX_SUPPRESSION) -> Plan:
     """Turn column profiles into a plan with safe defaults; rule providers
     from plugins get the last word per column."""
-    plan = Plan(k=k, source=dict(source or {}), plan_id=plan_id, created=_now())
+    plan = Plan(k=k, source=dict(source or {}), plan_id=plan_id, created=_now(),
+                max_suppression=max_suppression)
     plan.updated = plan.created
     for prof in profiles:
         rule = _default_rule(prof, registry)
