@@ -17,20 +17,17 @@ CKAN stacks both.
 """
 from __future__ import annotations
 
-import json
-import re
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Optional
 
 from ckan import model
 import ckan.plugins.toolkit as tk
 
 from . import policy
+from .dsparams import filter_fields, json_or_raw, names, query, sort_fields
 
 ROW_ID = "_id"
 # "rank <column>" is the score column of a per-column full-text query.
 RANK_PREFIX = "rank "
-SORT_CLAUSE = re.compile(r"^(.+?)( +(asc|desc))?( nulls +(first|last) *)?$",
-                         re.I)
 
 
 def _refuse(param: str, names: Iterable[str], allowed: frozenset) -> None:
@@ -49,51 +46,6 @@ def _full_text_refused(param: str, allowed: frozenset) -> None:
         f"请使用 q={{\"信息项\": \"检索词\"}} / Your grant covers some data "
         f"items only ({items}): full-text search over every column is not "
         f"available; use q={{\"<item>\": \"<text>\"}}"]})
-
-
-def _json_or_raw(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def filter_fields(filters: Any) -> Iterator[str]:
-    """Column names in a DataStore ``filters`` value (dict or list of
-    dicts, ``$and``/``$or`` nested, ``$$name`` escaping a name that starts
-    with ``$``), as ``ckanext.datastore.filters`` reads them."""
-    if isinstance(filters, list):
-        for item in filters:
-            yield from filter_fields(item)
-    elif isinstance(filters, dict):
-        for key, value in filters.items():
-            if not isinstance(key, str):
-                continue
-            if key.startswith("$") and not key.startswith("$$"):
-                yield from filter_fields(value)
-            else:
-                yield key[1:] if key.startswith("$$") else key
-
-
-def _names(value: Any) -> list[str]:
-    """A list, or a comma-separated string, of names/clauses."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [str(value)]
-
-
-def _sort_field(clause: str) -> str:
-    match = SORT_CLAUSE.match(clause)
-    field = match.group(1) if match else clause
-    if len(field) > 1 and field[0] == field[-1] == '"':
-        field = field[1:-1]
-    return field
 
 
 def _selectable(name: str, allowed: frozenset) -> bool:
@@ -150,22 +102,22 @@ def limit_search(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
     data = dict(data_dict)
     if data.get("full_text"):
         _full_text_refused("full_text", allowed)
-    q = _json_or_raw(data.get("q"))
+    q = query(data.get("q"))
     if isinstance(q, dict):
         hidden = [k for k in q if k not in allowed]
         if hidden:
             _refuse("q", hidden, allowed)
-    elif q not in (None, ""):
+    elif q:
         _full_text_refused("q", allowed)
-    hidden = [f for f in filter_fields(_json_or_raw(data.get("filters")))
+    hidden = [f for f in filter_fields(json_or_raw(data.get("filters")))
               if f != ROW_ID and f not in allowed]
     if hidden:
         _refuse("filters", hidden, allowed)
-    hidden = [f for f in map(_sort_field, _names(data.get("sort")))
+    hidden = [f for f in sort_fields(data.get("sort"))
               if not _selectable(f, allowed)]
     if hidden:
         _refuse("sort", hidden, allowed)
-    fields = _names(data.get("fields"))
+    fields = names(data.get("fields"))
     hidden = [f for f in fields if not _selectable(f, allowed)]
     if hidden:
         _refuse("fields", hidden, allowed)

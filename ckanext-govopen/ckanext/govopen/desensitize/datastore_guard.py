@@ -57,20 +57,19 @@ search engine over personal data.
 """
 from __future__ import annotations
 
-import json
-import re
 from typing import Any, Iterable, Optional
 
 from ckan import model
 import ckan.plugins.toolkit as tk
 
 from ckanext.govopen.access import policy
+from ckanext.govopen.access.dsparams import (
+    filter_fields, json_or_raw, names, query, sort_fields)
 
 from . import model as dz
 
 KEEP = "keep"
 ALL = frozenset({"*"})  # plan unknown: every column but _id is masked
-_SORT = re.compile(r"^(.+?)( +(asc|desc))?( nulls +(first|last) *)?$", re.I)
 
 
 # ----------------------------------------------------------------- columns
@@ -119,65 +118,11 @@ def _is_masked(column: str, masked: frozenset) -> bool:
 
 
 # ---------------------------------------------------------------- requests
-def _filter_fields(value: Any) -> set[str]:
-    """Field names of a DataStore ``filters`` value (dict or list of dicts,
-    ``$and`` / ``$or`` nested; ``$$name`` is the field ``$name``)."""
-    out: set[str] = set()
-    if isinstance(value, list):
-        for item in value:
-            out |= _filter_fields(item)
-    elif isinstance(value, dict):
-        for key, val in value.items():
-            key = str(key)
-            if key.startswith("$") and not key.startswith("$$"):
-                out |= _filter_fields(val)
-            else:
-                out.add(key[1:] if key.startswith("$$") else key)
-    return out
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def _query(value: Any) -> Any:
-    """``q`` as core reads it: a JSON object is a per-column search, any
-    other non-empty value searches the whole row."""
-    parsed = _json(value)
-    if isinstance(parsed, dict):
-        return parsed
-    return "" if value is None else str(value).strip()
-
-
 def _truthy(value: Any) -> bool:
     # core's boolean_validator: anything else is false
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in ("true", "yes", "t", "y", "1")
-
-
-def _list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    return [str(v).strip() for v in value if str(v).strip()]
-
-
-def _sort_fields(value: Any) -> list[str]:
-    out = []
-    for clause in _list(value):
-        m = _SORT.match(clause)
-        field = m.group(1) if m else clause
-        if len(field) > 1 and field[0] == field[-1] == '"':
-            field = field[1:-1]
-        out.append(field)
-    return out
 
 
 def _names(columns: Iterable[str]) -> str:
@@ -199,16 +144,16 @@ def violations(data_dict: dict[str, Any], masked: frozenset,
             f"{_names_en(columns)} are desensitized and cannot be used "
             f"{what_en}")
 
-    hit = [f for f in _filter_fields(_json(data_dict.get("filters")))
+    hit = [f for f in filter_fields(json_or_raw(data_dict.get("filters")))
            if _is_masked(f, masked)]
     if hit:
         refuse("filters", "筛选（filters）", "in filters", hit)
-    hit = [f for f in _sort_fields(data_dict.get("sort"))
+    hit = [f for f in sort_fields(data_dict.get("sort"))
            if _is_masked(f, masked)]
     if hit:
         refuse("sort", "排序（sort）", "to sort", hit)
 
-    q = _query(data_dict.get("q"))
+    q = query(data_dict.get("q"))
     if isinstance(q, dict):
         hit = [str(f) for f in q if _is_masked(str(f), masked)]
         if hit:
@@ -227,7 +172,7 @@ def violations(data_dict: dict[str, Any], masked: frozenset,
                 '{"column": "term"} instead')
 
     if _truthy(data_dict.get("distinct", False)):
-        fields = _list(data_dict.get("fields"))
+        fields = names(data_dict.get("fields"))
         hit = [f for f in fields if _is_masked(f, masked)] if fields else \
             sorted(present)
         if hit:
