@@ -115,12 +115,18 @@ class Source:
                 pass
 
 
-def decode_segment(raw_encoding: str | None, data: bytes, header_len: int = 0,
-                   offset: int = 0) -> bytes:
+def decode_segment(raw_encoding: str | None, data, header_len: int = 0,
+                   offset: int = 0):
+    """UTF-8 bytes-like of one segment (``data``: bytes-like)."""
     if not raw_encoding:
         return data
+    if raw_encoding == encoding.GB18030:
+        from .gbdecode import decode
+        utf8 = decode(data)  # compiled, without the GIL
+        if utf8 is not None:
+            return utf8
     try:
-        return data.decode(raw_encoding).encode("utf-8")
+        return bytes(data).decode(raw_encoding).encode("utf-8")
     except UnicodeDecodeError as exc:
         at = exc.start if exc.start < header_len else offset + exc.start - header_len
         raise DesensitizeError.of("bad_encoding", detail=f"GB18030, byte offset {at}") from None

@@ -158,13 +158,16 @@ class SegmentWorker:
                 row_offset: int = 0) -> SegmentResult:
         """One segment (bytes, or a list of bytes-like pieces) →
         :class:`SegmentResult`. Raises DesensitizeError."""
+        import numpy as np
         pl = self.pl
         from .memcsv import CsvChunks, read_csv_pieces
         from .sources import decode_segment, translate_polars_error
         self.check()
         pieces = data if isinstance(data, list) else [data]
         if self.cfg.raw_encoding:
-            pieces = [decode_segment(self.cfg.raw_encoding, b"".join(pieces), header_len, offset)]
+            whole = pieces[0] if len(pieces) == 1 else np.concatenate(
+                [np.frombuffer(p, dtype=np.uint8) for p in pieces])
+            pieces = [decode_segment(self.cfg.raw_encoding, whole, header_len, offset)]
         res = SegmentResult(data=CsvChunks())
         kanon = self.KAnon(self.plan.quasi_identifiers)
         qi_parts = []
