@@ -317,8 +317,9 @@ def warm_up() -> None:
     """Load the compiled kernels and lookup tables now (about 0.3 s in a
     fresh process, paid by the first run otherwise). A job worker that
     forks one process per job can call this once before forking."""
-    from . import hmacjit, jit, normtable, runscan, segments
+    from . import gbdecode, hmacjit, jit, normtable, runscan, segments
     normtable.tables()
+    gbdecode.decode("身份证".encode("gb18030"))
     data, offs = jit.str_buffers(pl.Series(["身份证11010519491231002X 13812345678"]))
     reg = default_registry()
     res = runscan.scan(data, offs, runscan.config(reg.text_detectors, frozenset()))
