@@ -77,7 +77,7 @@ def scan_cmd(file, data_items, k, fmt, memory_limit):
 @click.option("--format", "fmt", default=None)
 @click.option("--memory-limit", type=float, default=None,
               help="abort above this resident memory (MB); 0 = none")
-@click.option("--workers", type=int, default=None, help="transform threads (default: cores + 1, max 5)")
+@click.option("--workers", type=int, default=None, help="transform threads (default: cores + 1, max 4)")
 def run_cmd(file, plan_path, out_path, key_file, scope, bom, fmt, memory_limit, workers):
     """Write the desensitized derivative and OUT.report.json."""
     try:

@@ -104,7 +104,7 @@ def run(path: str, plan: Plan | dict, out_path: str, *, key: bytes | None = None
     ``key`` is the master key (bytes) and ``scope`` e.g. (dataset_id,
     release_id); together they fix the pseudonyms of this release.
     ``keep_columns`` restricts the output (per-grant extracts).
-    ``workers``: transform threads (default: cores + 1, up to 5; 1 = in
+    ``workers``: transform threads (default: cores + 1, up to 4; 1 = in
     this thread). Output is the same either way.
     ``memory_limit_mb``: abort with a ``memory_limit`` problem when this
     process (with its children) uses more; default: the environment
