@@ -80,7 +80,8 @@ def govopen_desensitize_scan(context, data_dict):
 # ------------------------------------------------------------------- rules
 def _apply_rules(plan: dict, data: dict) -> dict:
     """Column edits from the form or API: ``rules`` = {column: {operator,
-    params?, type?}}; ``scrub``, ``quasi_identifiers``, ``k``."""
+    params?, type?}}; ``scrub``, ``quasi_identifiers``, ``k``,
+    ``suppress_below_k``, ``max_suppression``."""
     plan = dict(plan)
     columns = {c: dict(r) for c, r in (plan.get("columns") or {}).items()}
     for col, edit in (data.get("rules") or {}).items():
@@ -98,7 +99,8 @@ def _apply_rules(plan: dict, data: dict) -> dict:
         rule["source"] = "manual"
         columns[col] = rule
     plan["columns"] = columns
-    for key in ("scrub", "quasi_identifiers", "k"):
+    for key in ("scrub", "quasi_identifiers", "k", "suppress_below_k",
+                "max_suppression"):
         if key in data:
             plan[key] = data[key]
     return plan
@@ -118,6 +120,11 @@ def govopen_desensitize_rules_update(context, data_dict):
     :param scrub: free-text columns to scrub, optional
     :param quasi_identifiers: columns for the k-anonymity check, optional
     :param k: k-anonymity threshold, optional
+    :param suppress_below_k: drop rows of quasi-identifier classes smaller
+        than k (default true), optional
+    :param max_suppression: the largest share of rows that may be dropped
+        (0–1, default ``ckanext.govopen.desensitize.max_suppression``); a
+        run that would drop more fails, optional
     :param confirm: confirm the rules and submit them for review (default
         false)
     :returns: ``{"plan": plan row}``

@@ -64,6 +64,10 @@ def default_k() -> int:
     return tk.asint(tk.config.get("ckanext.govopen.desensitize.k", 5))
 
 
+def max_suppression() -> float:
+    return float(tk.config.get("ckanext.govopen.desensitize.max_suppression", 0.05))
+
+
 def memory_limit_mb() -> int:
     return tk.asint(tk.config.get("ckanext.govopen.desensitize.memory_limit_mb", 1024))
 
@@ -176,7 +180,8 @@ def scan_job(job_id: str) -> None:
             result = engine.scan(path, registry=ckan_registry(),
                                  data_items=stored.data_items(pkg), fmt=fmt,
                                  k=default_k(), workdir=storage_dir("tmp"),
-                                 memory_limit_mb=memory_limit_mb())
+                                 memory_limit_mb=memory_limit_mb(),
+                                 max_suppression=max_suppression())
         except Exception as exc:  # engine promises not to raise; be sure
             log.exception("scan of %s failed", res.id)
             result = {"ok": False, "problems": [{

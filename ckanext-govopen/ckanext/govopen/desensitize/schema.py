@@ -44,6 +44,16 @@ def k_value(value: Any) -> int:
     return k
 
 
+def share_value(value: Any) -> float:
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise Invalid("须为 0 到 1 之间的比例 / Must be a share between 0 and 1")
+    return share
+
+
 @validator_args
 def resource_schema(not_empty, unicode_safe, resource_id_exists):
     return {"resource_id": [not_empty, unicode_safe, resource_id_exists]}
@@ -59,6 +69,8 @@ def rules_update_schema(not_empty, ignore_missing, unicode_safe,
         "scrub": [ignore_missing, string_list],
         "quasi_identifiers": [ignore_missing, string_list],
         "k": [ignore_missing, k_value],
+        "suppress_below_k": [ignore_missing, boolean_validator],
+        "max_suppression": [ignore_missing, share_value],
         "confirm": [default(False), boolean_validator],
     }
 
