@@ -83,9 +83,15 @@ def test_publisher_journey(world, page, live_server, tmp_path):
     # confirm the proposed rules: they go to the department reviewer, and
     # nothing runs or is published before the approval
     page.goto(report_url)
+    assert page.is_checked("#field-suppress-below-k")
+    assert page.input_value("#field-max-suppression") == "5"
+    page.fill("#field-max-suppression", "10")
     with page.expect_navigation():
         page.click("#btn-desensitize-confirm")
     report = "#govopen-desensitize-report"
+    st = W.act("govopen_desensitize_status", u["publisher"], resource_id=res_id)
+    assert st["plan"]["plan"]["max_suppression"] == 0.1
+    assert st["plan"]["plan"]["suppress_below_k"] is True
     assert page.get_attribute(report, "data-state") == "submitted"
     assert page.get_attribute(report, "data-plan-status") == "submitted"
     assert "待部门审核" in page.inner_text("#govopen-desensitize-plan-status")

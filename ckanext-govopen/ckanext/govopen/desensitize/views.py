@@ -61,6 +61,14 @@ def _form_rules(form) -> dict[str, Any]:
             "quasi_identifiers": form.getlist("qi")}
     if form.get("k"):
         data["k"] = form["k"]
+    data["suppress_below_k"] = bool(form.get("suppress_below_k"))
+    pct = (form.get("max_suppression_pct") or "").strip()
+    if pct:
+        try:
+            data["max_suppression"] = float(pct) / 100
+        except ValueError:
+            errors.append("最大抑制比例须为数字 / The largest suppressed "
+                          "share must be a number")
     return {"data": data, "errors": errors}
 
 
