@@ -260,11 +260,18 @@ def test_lists_with_datasets(app, world):
         calls = [("current_package_list_with_resources", {}),
                  ("organization_show", {"id": "rx-health",
                                         "include_datasets": "true"}),
+                 ("group_show", {"id": "health-topic",
+                                 "include_datasets": "true"}),
+                 ("group_package_show", {"id": "health-topic"}),
                  ("package_list", {}), ("organization_list",
                                         {"all_fields": "true"})]
         for action, params in calls:
             resp = _api(app, world, actor, action, params)
             m.check(resp.status_code == 200, actor, "-", f"{action} failed")
+            if action.startswith("group_"):
+                # the group really lists the public datasets to everyone
+                m.check("clinic-visits" in resp.get_data(as_text=True), actor,
+                        "-", f"{action} lists no dataset")
             for obj in RESTRICTED:
                 if not allowed(actor, obj):
                     m.no_leak(resp.get_data(as_text=True), actor, obj, action)

@@ -139,6 +139,13 @@ def build() -> dict:
            "a_up": a["resources"][0], "a_link": a["resources"][1],
            "c_up": c["resources"][0]}
     pkgs = {"u": u, "a": a, "c": c}
+    # every dataset is also in a topic group (group_show / group_package_show)
+    helpers.call_action("group_create", {"user": _SYS["name"]},
+                        name="health-topic", title="医疗卫生专题")
+    for pkg in pkgs.values():
+        helpers.call_action("member_create", {"user": _SYS["name"]},
+                            id="health-topic", object=pkg["id"],
+                            object_type="package", capacity="public")
     suffix = uuid.uuid4().hex[:8]
     aliases = {k: f"alias_{k}_{suffix}" for k in ("u_up", "a_up", "c_up")}
     for key in ("u_up", "a_up", "c_up"):
