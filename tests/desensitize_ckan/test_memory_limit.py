@@ -24,12 +24,7 @@ def _sha(path):
 @pytest.mark.ckan_config(LIMIT, "20")
 def test_scan_over_memory_limit_fails_cleanly(world):
     u = world["users"]
-    pkg = W.dataset(world["orgs"]["provider"], u["sysadmin"], "mem-limit",
-                    "303001/000177")
-    res = W.act("resource_create", u["publisher"], package_id=pkg["id"],
-                name="办件明细", format="CSV",
-                upload=W.upload(W.csv_bytes(W.E2E_HEADER, W.people_rows(40, seed=3),
-                                            "gbk"), "办件.csv"))
+    res = W.personal_upload(world, "mem-limit", "303001/000177")
     path = jobs.upload_path(res["id"])
     before = _sha(path)
     assert W.drain() == 1
@@ -44,12 +39,7 @@ def test_scan_over_memory_limit_fails_cleanly(world):
 @pytest.mark.ckan_config(LIMIT, "0")
 def test_no_limit_scans(world):
     u = world["users"]
-    pkg = W.dataset(world["orgs"]["provider"], u["sysadmin"], "mem-nolimit",
-                    "303001/000178")
-    res = W.act("resource_create", u["publisher"], package_id=pkg["id"],
-                name="办件明细", format="CSV",
-                upload=W.upload(W.csv_bytes(W.E2E_HEADER, W.people_rows(40, seed=3),
-                                            "gbk"), "办件.csv"))
+    res = W.personal_upload(world, "mem-nolimit", "303001/000178")
     assert W.drain() == 1
     st = W.act("govopen_desensitize_status", u["publisher"], resource_id=res["id"])
     assert st["state"] == "scanned", st

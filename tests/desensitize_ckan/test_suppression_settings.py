@@ -12,12 +12,8 @@ pytestmark = [pytest.mark.ckan_config("ckan.plugins", W.PLUGINS),
 @pytest.mark.ckan_config("ckanext.govopen.desensitize.max_suppression", "0.2")
 def test_site_default_and_plan_edits(world):
     u = world["users"]
-    pkg = W.dataset(world["orgs"]["provider"], u["sysadmin"], "k-settings",
-                    "303001/000179")
-    res = W.act("resource_create", u["publisher"], package_id=pkg["id"],
-                name="办件明细", format="CSV",
-                upload=W.upload(W.csv_bytes(W.E2E_HEADER, W.people_rows(30, seed=5),
-                                            "utf-8"), "办件.csv"))
+    res = W.personal_upload(world, "k-settings", "303001/000179", "utf-8",
+                            n=30, seed=5)
     assert W.drain() == 1
     st = W.act("govopen_desensitize_status", u["publisher"], resource_id=res["id"])
     assert st["plan"]["plan"]["max_suppression"] == 0.2

@@ -225,6 +225,24 @@ def is_public_derivative(resource: Union[model.Resource, dict],
 
 
 # ------------------------------------------------------------------ decide
+def _open_or_staff(user: Optional[model.User], pkg: model.Package,
+                   open_type: str, publishable) -> Optional[Decision]:
+    """The part of every decision that does not depend on grants: public
+    普遍开放 data whose object ``publishable()`` allows, staff, and the
+    denials of private and withheld data. None: grants decide."""
+    public = not pkg.private and pkg.state == "active"
+    if public and open_type == UNIVERSAL and publishable():
+        return _decision(True, "universal", open_type)
+    staff = staff_decision(user, pkg, open_type)
+    if staff is not None:
+        return staff
+    if not public:
+        return _decision(False, "private", open_type)
+    if open_type == UNIVERSAL:
+        return _decision(False, "original_withheld", open_type)
+    return None
+
+
 def decide(user: Any, resource: Union[str, dict, model.Resource],
            mode: Optional[str] = None) -> Decision:
     """May ``user`` (model.User, dict, name/id, or None for anonymous) get
@@ -236,17 +254,10 @@ def decide(user: Any, resource: Union[str, dict, model.Resource],
         return _decision(False, "not_found", None)
     user = user_object(user)
     open_type = open_type_of(pkg) or UNIVERSAL
-    public = not pkg.private and pkg.state == "active"
-
-    if public and open_type == UNIVERSAL and is_public_derivative(res, pkg):
-        return _decision(True, "universal", open_type)
-    staff = staff_decision(user, pkg, open_type)
-    if staff is not None:
-        return staff
-    if not public:
-        return _decision(False, "private", open_type)
-    if open_type == UNIVERSAL:
-        return _decision(False, "original_withheld", open_type)
+    early = _open_or_staff(user, pkg, open_type,
+                           lambda: is_public_derivative(res, pkg))
+    if early is not None:
+        return early
     if open_type == AUTHORIZED:
         if user is None:
             return _decision(False, "login", open_type)
@@ -300,18 +311,12 @@ def decide_file(user: Any, owner_type: str, owner_id: str) -> Decision:
         return _decision(False, "not_found", None)
     user = user_object(user)
     open_type = open_type_of(pkg) or UNIVERSAL
-    public = not pkg.private and pkg.state == "active"
-    if public and open_type == UNIVERSAL and (
-            is_public_derivative(res, pkg) if res is not None
-            else not declares_personal_info(pkg)):
-        return _decision(True, "universal", open_type)
-    staff = staff_decision(user, pkg, open_type)
-    if staff is not None:
-        return staff
-    if not public:
-        return _decision(False, "private", open_type)
-    if open_type == UNIVERSAL:
-        return _decision(False, "original_withheld", open_type)
+    early = _open_or_staff(
+        user, pkg, open_type,
+        lambda: is_public_derivative(res, pkg) if res is not None
+        else not declares_personal_info(pkg))
+    if early is not None:
+        return early
     return _decision(False, "file_staff_only", open_type)
 
 
