@@ -20,7 +20,8 @@ enabled plugin returns with the built-ins.
     Extra operators ``fn(series: polars.Series, params: dict, ctx:
     OpContext) -> polars.Series | None`` (``None`` drops the column). They
     must be vectorised over the batch and must not keep state between
-    batches beyond what ``ctx`` provides.
+    batches beyond what ``ctx`` provides: batches of one run are
+    transformed on several threads at once, in no fixed order.
 
 ``get_desensitize_rule_providers() -> list[Callable]``
     Callables ``provider(profile: ColumnProfile, proposed: ColumnRule | None)
